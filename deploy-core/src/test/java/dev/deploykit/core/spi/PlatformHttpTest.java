@@ -536,6 +536,43 @@ class PlatformHttpTest {
     assertThatThrownBy(future::join).isInstanceOf(CancellationException.class);
   }
 
+  @Test
+  void sendJson_whenCancelled_cancelsTheClientsExchange() {
+    api.stubFor(get("/slow").willReturn(okJson("{}").withFixedDelay(2000)));
+    RecordingHttpClient client = new RecordingHttpClient(HTTP);
+    PlatformContext context = new PlatformContext("vercel", Credentials.of("vercel", TOKEN), client,
+        new ObjectMapper(), scheduler, Runnable::run, CLOCK, Map.of());
+    PlatformHttp http = PlatformHttp.builder(context).baseUrl(URI.create(api.baseUrl())).build();
+
+    CompletableFuture<JsonNode> future = http.sendJson(http.request("/slow").build());
+    future.cancel(true);
+
+    assertThat(client.sent).hasSize(1);
+    assertThat(client.sent.get(0)).isCancelled();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Custom readers and request id headers
+
+  @Test
+  void errorBodyReaderAndRequestIdHeaders_whenConfigured_areUsed() {
+    api.stubFor(get("/x").willReturn(aResponse().withStatus(400)
+        .withHeader("x-request-id", "generic").withHeader("cf-ray", "ray-7")
+        .withBody("{\"problem\":{\"kind\":\"BAD_NAME\",\"text\":\"Name too long\"}}")));
+    PlatformHttp http = builder()
+        .requestIdHeaders(List.of("cf-ray", "x-request-id"))
+        .errorBodyReader(body -> new PlatformErrorBody(
+            body.path("problem").path("kind").asText(null),
+            body.path("problem").path("text").asText(null)))
+        .build();
+
+    DeploymentException e = failureOf(http.sendJson(http.request("/x").build()));
+
+    assertThat(e.getMessage()).contains("(HTTP 400): Name too long.");
+    assertThat(e.error().details()).containsExactly("platform code: BAD_NAME");
+    assertThat(e.error().requestId()).isEqualTo("ray-7");
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Retry-After
 
