@@ -248,7 +248,8 @@ class ProgressTrackerTest {
   @Test
   void subscribeAfterSequence_whenUpdatesConcurrent_replaysWithoutGapOrDuplicate()
       throws Exception {
-    ProgressTracker tracker = asyncTracker();
+    // History large enough to hold every update, so the replay never falls back to the current state.
+    ProgressTracker tracker = tracker(ProgressTracker.builder().historySize(4000));
     CountDownLatch started = new CountDownLatch(1);
     Future<?> producer =
         producers.submit(
