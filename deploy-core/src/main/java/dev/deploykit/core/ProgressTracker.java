@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * terminal one instead. The tracker keeps, per deployment, the latest update, a bounded history
  * (for replay, e.g. to a reconnecting Server-Sent-Events client) and a bounded buffer of build-log
  * lines; it removes them {@linkplain Builder#retention(Duration) some time} after the terminal
- * update, or at once on {@link #forget(String)}.
+ * update, or at once on {@link #forget(String)}; an update made after that starts the deployment
+ * afresh, at sequence 1.
  *
  * <p>Delivery is asynchronous: each subscription has its own bounded serial queue, drained on the
  * tracker's {@linkplain Builder#executor(Executor) executor}, so a slow or throwing listener delays
