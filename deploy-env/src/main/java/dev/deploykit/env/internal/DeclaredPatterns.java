@@ -9,8 +9,14 @@ import java.util.regex.Pattern;
  */
 final class DeclaredPatterns {
   static final int MAX_CACHED = 256;
-  /** How many character reads one match may make before it is abandoned. */
-  static final int READ_BUDGET = 1_000_000;
+  /**
+   * How many character reads a match may make before it is abandoned: a base plus a few reads per
+   * character, so a linear pattern always finishes on the longest value accepted, while
+   * backtracking blows up within a few milliseconds.
+   */
+  static final int BASE_READS = 100_000;
+
+  static final int READS_PER_CHAR = 16;
 
   enum Outcome { MATCH, NO_MATCH, TOO_SLOW, FAILED }
 
@@ -24,7 +30,7 @@ final class DeclaredPatterns {
       return Outcome.FAILED;
     }
     try {
-      return pattern.matcher(new Budgeted(value, 0, value.length(), new int[] {READ_BUDGET})).matches()
+      return pattern.matcher(new Budgeted(value, 0, value.length(), new int[] {budget(value)})).matches()
           ? Outcome.MATCH
           : Outcome.NO_MATCH;
     } catch (OutOfBudget e) {
@@ -32,6 +38,10 @@ final class DeclaredPatterns {
     } catch (RuntimeException | StackOverflowError e) {
       return Outcome.FAILED;
     }
+  }
+
+  static int budget(String value) {
+    return BASE_READS + READS_PER_CHAR * Math.min(value.length(), ValueRules.MAX_LENGTH);
   }
 
   int cachedCount() {
