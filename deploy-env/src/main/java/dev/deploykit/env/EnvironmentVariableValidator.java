@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  *       for Prisma (feature {@code prisma-postgres} or none) must carry {@code pgbouncer=true}.
  *   <li>The declared minimum and maximum length, counted in UTF-16 {@code char}s as {@link
  *       String#length()} does, and the declared pattern, which must match the whole value. A
- *       pattern match is abandoned after a fixed amount of work and reported as not checkable in
- *       time, so no pattern can hang a call.
+ *       pattern match is abandoned after a bounded amount of work and reported as not checkable
+ *       in time, so no pattern can hang a call; values longer than 4,096 characters are not
+ *       matched against a pattern and are reported as too long to check.
  * </ol>
  *
  * <p>{@link #validateAll}, {@link #getErrors} and {@link #areAllValid} add rules between

@@ -4,11 +4,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Matches values against declared patterns with a bounded amount of work. Compiled patterns are
- * cached by their text (at most {@link #MAX_CACHED}; the cache is emptied when full). Thread-safe.
+ * Matches values against declared patterns with a bounded amount of work: values longer than
+ * {@link #MAX_INPUT} are not matched at all (deep regex recursion over long input is slow even
+ * within the read budget, and can overflow the stack), and a match is abandoned once it has read
+ * its budget of characters. Compiled patterns are cached by their text (at most {@link
+ * #MAX_CACHED}; the cache is emptied when full). Thread-safe.
  */
 final class DeclaredPatterns {
   static final int MAX_CACHED = 256;
+  /** The longest value matched against a declared pattern. */
+  static final int MAX_INPUT = 4096;
   /**
    * How many character reads a match may make before it is abandoned: a base plus a few reads per
    * character, so a linear pattern always finishes on the longest value accepted, while
@@ -16,13 +21,16 @@ final class DeclaredPatterns {
    */
   static final int BASE_READS = 100_000;
 
-  static final int READS_PER_CHAR = 16;
+  static final int READS_PER_CHAR = 4;
 
-  enum Outcome { MATCH, NO_MATCH, TOO_SLOW, FAILED }
+  enum Outcome { MATCH, NO_MATCH, TOO_LONG, TOO_SLOW, FAILED }
 
   private final ConcurrentHashMap<String, Pattern> cache = new ConcurrentHashMap<>();
 
   Outcome match(String regex, String value) {
+    if (value.length() > MAX_INPUT) {
+      return Outcome.TOO_LONG;
+    }
     Pattern pattern;
     try {
       pattern = compiled(regex);
@@ -41,7 +49,7 @@ final class DeclaredPatterns {
   }
 
   static int budget(String value) {
-    return BASE_READS + READS_PER_CHAR * Math.min(value.length(), ValueRules.MAX_LENGTH);
+    return BASE_READS + READS_PER_CHAR * Math.min(value.length(), MAX_INPUT);
   }
 
   int cachedCount() {

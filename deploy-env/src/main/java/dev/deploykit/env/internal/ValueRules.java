@@ -88,6 +88,8 @@ public final class ValueRules {
     switch (patterns.match(regex, value)) {
       case MATCH -> { }
       case NO_MATCH -> out.add(key + " must match the pattern " + shorten(regex) + like + got);
+      case TOO_LONG -> out.add(key + " is longer than " + DeclaredPatterns.MAX_INPUT
+          + " characters, too long to check against its pattern " + shorten(regex) + like);
       case TOO_SLOW -> out.add(key + " could not be checked against its pattern in time; simplify"
           + " the pattern " + shorten(regex) + " or shorten the value");
       case FAILED -> out.add(key + " could not be checked against its pattern " + shorten(regex)
