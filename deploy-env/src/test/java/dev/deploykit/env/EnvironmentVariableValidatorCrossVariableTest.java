@@ -4,6 +4,7 @@ import static dev.deploykit.env.ValidatorFixtures.clerkPublishable;
 import static dev.deploykit.env.ValidatorFixtures.clerkSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.util.Arrays;
@@ -196,7 +197,7 @@ class EnvironmentVariableValidatorCrossVariableTest {
   void validateAll_whenResultMapModified_expectedUnsupported() {
     Map<String, ValidationResult> results = validator.validateAll(List.of(url("NEXTAUTH_URL", "x")));
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> results.clear())
+    assertThatThrownBy(results::clear)
         .isInstanceOf(UnsupportedOperationException.class);
   }
 

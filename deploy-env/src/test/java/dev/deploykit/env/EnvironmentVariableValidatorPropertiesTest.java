@@ -6,13 +6,15 @@ import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.strings;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
@@ -85,15 +87,23 @@ class EnvironmentVariableValidatorPropertiesTest {
     return arbitrary().pick(SEEDS).zip(integers().between(0, Integer.MAX_VALUE),
         integers().between(1, 4), (seed, where, edits) -> {
           StringBuilder b = new StringBuilder(seed);
-          java.util.Random r = new java.util.Random(where);
+          Random r = new Random(where);
           String specials = ":/@?#%[].,=&-_+$\u0000 \ud800\u00e9";
           for (int i = 0; i < edits; i++) {
             int at = r.nextInt(b.length() + 1);
             char c = specials.charAt(r.nextInt(specials.length()));
             switch (r.nextInt(3)) {
               case 0 -> b.insert(at, c);
-              case 1 -> { if (at < b.length()) { b.deleteCharAt(at); } }
-              default -> { if (at < b.length()) { b.setCharAt(at, c); } }
+              case 1 -> {
+                if (at < b.length()) {
+                  b.deleteCharAt(at);
+                }
+              }
+              default -> {
+                if (at < b.length()) {
+                  b.setCharAt(at, c);
+                }
+              }
             }
           }
           return b.toString();
@@ -223,14 +233,14 @@ class EnvironmentVariableValidatorPropertiesTest {
           .validation(Validation.pattern("[a-z]{" + (i % 7) + ",}" + i)).value("abcdef" + i).build());
     }
     EnvironmentVariableValidator shared = EnvironmentVariableValidator.create();
-    var expected = EnvironmentVariableValidator.create().validateAll(vars);
+    Map<String, ValidationResult> expected = EnvironmentVariableValidator.create().validateAll(vars);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      List<Future<java.util.Map<String, ValidationResult>>> futures = new ArrayList<>();
+      List<Future<Map<String, ValidationResult>>> futures = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         futures.add(pool.submit(() -> shared.validateAll(vars)));
       }
-      for (Future<java.util.Map<String, ValidationResult>> f : futures) {
+      for (Future<Map<String, ValidationResult>> f : futures) {
         assertThat(f.get()).isEqualTo(expected);
       }
     } finally {
