@@ -520,7 +520,7 @@ public final class InMemoryPlatform implements PlatformProvider, AutoCloseable {
       return this;
     }
 
-    /** Sets the lines a build prints; default {@link #DEFAULT_BUILD_LOGS}. May be empty. */
+    /** Sets the lines a build prints; default {@link InMemoryPlatform#DEFAULT_BUILD_LOGS}. May be empty. */
     public Builder buildLogs(List<String> lines) {
       this.buildLogs = List.copyOf(Objects.requireNonNull(lines, "lines"));
       return this;
