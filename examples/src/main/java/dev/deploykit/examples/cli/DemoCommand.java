@@ -1,5 +1,11 @@
 package dev.deploykit.examples.cli;
 
+import dev.deploykit.core.Deployment;
+import dev.deploykit.core.DeploymentConfig;
+import dev.deploykit.core.DeploymentOrchestrator;
+import dev.deploykit.core.DeploymentStatus;
+import dev.deploykit.core.RecoveryPlan;
+import dev.deploykit.core.UrlCheck;
 import dev.deploykit.env.EnvironmentVariable;
 import dev.deploykit.env.EnvironmentVariableDetector;
 import dev.deploykit.env.EnvironmentVariableValidator;
@@ -7,7 +13,9 @@ import dev.deploykit.env.ScaffoldConfig;
 import dev.deploykit.env.SecretGenerator;
 import dev.deploykit.env.ValidationResult;
 import java.io.PrintWriter;
+import dev.deploykit.testing.InMemoryPlatform;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +33,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Detects, fills and validates the variables of a sample app (Postgres + NextAuth"
-        + " + Anthropic chatbot).",
+    description = "Deploys a sample app (Postgres + NextAuth + Anthropic chatbot) to the in-memory"
+        + " platform: detects, fills and validates its variables, generates its files, shows the"
+        + " progress and build log, and checks the URL answers.",
     footer = {"", "Example:", "  java -jar examples/target/deploykit.jar demo"})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -92,9 +101,52 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       return 1;
     }
-    out.println("All " + variables.size() + " variables are valid.");
+    out.println("All " + variables.size() + " variables are valid. Deploying to the in-memory platform...");
     out.flush();
-    return 0;
+
+    try (InMemoryPlatform platform = InMemoryPlatform.builder()
+            .buildDuration(Duration.ofMillis(1500)).serveDeployments(true).build();
+        DeploymentOrchestrator orchestrator = DeploymentOrchestrator.builder()
+            .discoverPlatforms(false)
+            .platform(platform)
+            .pollInterval(Duration.ofMillis(250), Duration.ofSeconds(1))
+            .build()) {
+      DeploymentConfig config = DeploymentConfig.builder("demo-app", "memory")
+          .scaffold(scaffold)
+          .environmentVariables(variables)
+          .timeout(Duration.ofMinutes(1))
+          .build();
+      Deployment deployment = orchestrator.deployAsync(config, "demo-user", update -> {
+        for (String line : update.logLines()) {
+          out.println("    | " + line);
+        }
+        boolean midUpload = update.upload() != null
+            && update.upload().filesDone() < update.upload().filesTotal();
+        if (update.logLines().isEmpty() && !midUpload) {
+          out.printf("  [%-16s] %s%n", update.status(), update.message());
+        }
+        out.flush();
+      }).join();
+      out.println();
+      if (deployment.status() != DeploymentStatus.SUCCESS) {
+        RecoveryPlan plan = orchestrator.recoveryPlan(deployment);
+        out.println("Deployment " + deployment.status() + ": " + plan.userMessage());
+        plan.suggestions().forEach(s -> out.println("  - " + s));
+        out.flush();
+        return 1;
+      }
+      UrlCheck check = deployment.urlCheck();
+      out.println("Live at " + deployment.deploymentUrl());
+      if (check == null || !check.ok()) {
+        out.println("The URL did not answer: " + (check == null ? "not checked" : check.problem()));
+        out.flush();
+        return 1;
+      }
+      out.println("GET " + check.url() + " -> HTTP " + check.httpStatus() + " in "
+          + check.latency().toMillis() + " ms");
+      out.flush();
+      return 0;
+    }
   }
 
   private static String shown(EnvironmentVariable v) {

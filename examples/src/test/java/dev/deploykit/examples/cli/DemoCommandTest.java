@@ -22,7 +22,8 @@ class DemoCommandTest {
 
     assertThat(exit).isZero();
     assertThat(out.toString())
-        .contains("DATABASE_URL", "NEXTAUTH_SECRET", "ANTHROPIC_API_KEY", "All 5 variables are valid.")
+        .contains("DATABASE_URL", "NEXTAUTH_SECRET", "ANTHROPIC_API_KEY", "All 5 variables are valid.",
+            "Live at http://127.0.0.1:", "HTTP 200", "CREATING_PROJECT", "BUILDING")
         .doesNotContain("sk-ant-api03-demo")
         .doesNotContain("postgresql://");
   }

@@ -1,0 +1,125 @@
+package dev.deploykit.core.internal;
+
+import dev.deploykit.core.DeploymentException;
+import dev.deploykit.core.ErrorCode;
+import dev.deploykit.core.spi.PlatformProvider;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platforms an orchestrator knows: those registered explicitly, then those found with {@link
+ * ServiceLoader} (when discovery is on). Discovery runs once, lazily, on first use.
+ */
+public final class PlatformRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(PlatformRegistry.class);
+
+  private final List<PlatformProvider> explicit;
+  private final boolean discover;
+  private final @Nullable ClassLoader classLoader;
+  private volatile @Nullable Map<String, PlatformProvider> byId;
+
+  public PlatformRegistry(List<PlatformProvider> explicit, boolean discover, @Nullable ClassLoader loader) {
+    this.explicit = List.copyOf(explicit);
+    this.discover = discover;
+    this.classLoader = loader;
+    // Two explicit providers with one id are a mistake the caller can see at once.
+    index(this.explicit, List.of());
+  }
+
+  /** Returns the ids of every known platform, sorted. */
+  public List<String> ids() {
+    return List.copyOf(providers().keySet());
+  }
+
+  /**
+   * Returns the provider of {@code id}.
+   *
+   * @throws DeploymentException INVALID_CONFIG naming the ids found and the artifact to add
+   */
+  public PlatformProvider provider(String id) {
+    PlatformProvider p = providers().get(id);
+    if (p == null) {
+      throw new DeploymentException(ErrorCode.INVALID_CONFIG,
+          "Unknown platform '" + id + "'. Installed platforms: "
+              + (providers().isEmpty() ? "none" : String.join(", ", providers().keySet()))
+              + ". Add the artifact dev.deploykit:deploy-platform-" + id
+              + " (or the vendor's adapter) to the classpath, or register its PlatformProvider on"
+              + " the builder.");
+    }
+    return p;
+  }
+
+  private Map<String, PlatformProvider> providers() {
+    Map<String, PlatformProvider> m = byId;
+    if (m == null) {
+      synchronized (this) {
+        m = byId;
+        if (m == null) {
+          m = index(explicit, discover ? discovered() : List.of());
+          byId = m;
+        }
+      }
+    }
+    return m;
+  }
+
+  private List<PlatformProvider> discovered() {
+    ClassLoader loader = classLoader != null ? classLoader
+        : Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader()
+            : PlatformRegistry.class.getClassLoader();
+    List<PlatformProvider> found = new ArrayList<>();
+    Iterator<PlatformProvider> it = ServiceLoader.load(PlatformProvider.class, loader).iterator();
+    while (true) {
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        found.add(it.next());
+      } catch (ServiceConfigurationError e) {
+        LOG.warn("Skipping a PlatformProvider that failed to load: {}. Check the class named in"
+            + " META-INF/services/{} is public with a public no-argument constructor.",
+            e.getMessage(), PlatformProvider.class.getName());
+      }
+    }
+    return found;
+  }
+
+  private static Map<String, PlatformProvider> index(
+      List<PlatformProvider> explicit, List<PlatformProvider> discovered) {
+    Map<String, PlatformProvider> m = new TreeMap<>();
+    for (PlatformProvider p : explicit) {
+      PlatformProvider before = m.putIfAbsent(p.id(), p);
+      if (before != null) {
+        throw duplicate(p.id(), before, p);
+      }
+    }
+    for (PlatformProvider p : discovered) {
+      PlatformProvider before = m.get(p.id());
+      if (before == null) {
+        m.put(p.id(), p);
+      } else if (explicit.contains(before)) {
+        // An explicit registration overrides discovery of the same id.
+        continue;
+      } else if (before.getClass() != p.getClass()) {
+        throw duplicate(p.id(), before, p);
+      }
+    }
+    return Map.copyOf(m);
+  }
+
+  private static DeploymentException duplicate(String id, PlatformProvider a, PlatformProvider b) {
+    return new DeploymentException(ErrorCode.INVALID_CONFIG,
+        "Two platform providers have the id '" + id + "': " + a.getClass().getName() + " and "
+            + b.getClass().getName() + ". Remove one from the classpath or register the one you"
+            + " want explicitly on the builder.");
+  }
+}
