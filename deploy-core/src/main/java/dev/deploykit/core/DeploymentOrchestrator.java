@@ -10,6 +10,8 @@ import dev.deploykit.core.internal.RunSettings;
 import dev.deploykit.core.spi.Credentials;
 import dev.deploykit.core.spi.CredentialsProvider;
 import dev.deploykit.core.spi.DeploymentStore;
+import dev.deploykit.core.spi.FallbackPublisher;
+import dev.deploykit.core.spi.PlatformContext;
 import dev.deploykit.core.spi.PlatformProvider;
 import dev.deploykit.core.spi.ScaffoldGenerator;
 import dev.deploykit.env.EnvironmentVariableDetector;
@@ -58,6 +60,9 @@ public final class DeploymentOrchestrator implements AutoCloseable {
   private static volatile @Nullable DeploymentOrchestrator shared;
 
   private final RunSettings settings;
+  private final List<FallbackPublisher> explicitFallbacks;
+  private final boolean discoverFallbacks;
+  private final @Nullable ClassLoader classLoader;
   private final Duration concurrentWaitLimit;
   private final @Nullable ScheduledThreadPoolExecutor ownScheduler;
   private final boolean ownsTracker;
@@ -110,6 +115,9 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         b.logDrainTimeout,
         50,
         5);
+    this.explicitFallbacks = List.copyOf(b.fallbackPublishers);
+    this.discoverFallbacks = b.discoverPlatforms;
+    this.classLoader = b.classLoader;
     this.deploymentTimeout = b.deploymentTimeout;
     this.concurrentWaitLimit = b.concurrentWaitLimit;
     this.retainedFilesLimit = b.retainedFilesLimit;
@@ -396,6 +404,91 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     ZipExport.write(filesOrThrow(deploymentId), out);
   }
 
+  /**
+   * Runs a fallback for a deployment that did not succeed: {@link FallbackOption#ZIP} writes its
+   * files to a ZIP archive in the temporary directory; {@link FallbackOption#GITHUB_REPO} publishes
+   * them with the installed GitHub publisher (deploy-github), using the user's GitHub credentials.
+   *
+   * <p>The future fails with a {@link DeploymentException}: INVALID_CONFIG when the files are not
+   * kept or no publisher for the option is installed, or the publisher's own error.
+   */
+  public CompletableFuture<FallbackResult> fallback(Deployment deployment, FallbackOption option) {
+    Objects.requireNonNull(deployment, "deployment");
+    Objects.requireNonNull(option, "option");
+    List<GeneratedFile> files;
+    try {
+      files = filesOrThrow(deployment.id());
+    } catch (DeploymentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (option == FallbackOption.ZIP) {
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          Path zip = java.nio.file.Files.createTempDirectory("deploykit-")
+              .resolve(deployment.projectName() + ".zip");
+          ZipExport.write(files, zip);
+          return new FallbackResult(option, zip.toUri(),
+              Map.of("bytes", String.valueOf(java.nio.file.Files.size(zip)),
+                  "files", String.valueOf(files.size())));
+        } catch (IOException e) {
+          throw new DeploymentException(DeploymentError.of(ErrorCode.UNKNOWN,
+              "Could not write the ZIP archive: " + e.getMessage()), e);
+        }
+      }, settings.executor());
+    }
+    FallbackPublisher publisher = fallbackPublisher(option).orElse(null);
+    if (publisher == null) {
+      return CompletableFuture.failedFuture(new DeploymentException(ErrorCode.INVALID_CONFIG,
+          "No publisher for the " + option + " fallback is installed: add the artifact"
+              + " dev.deploykit:deploy-github to the classpath"));
+    }
+    Optional<Credentials> credentials =
+        settings.credentials().credentials(deployment.userId(), publisher.platform());
+    if (credentials.isEmpty()) {
+      return CompletableFuture.failedFuture(new DeploymentException(DeploymentError.of(
+          ErrorCode.AUTH_FAILED, "No " + publisher.platform() + " token for user "
+              + deployment.userId() + ": connect the account, or set "
+              + DefaultCredentialsProvider.environmentVariable(publisher.platform()))
+          .withPlatform(publisher.platform())));
+    }
+    Map<String, String> platformSettings = new LinkedHashMap<>();
+    String prefix = publisher.platform() + ".";
+    settings.settings().forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        platformSettings.put(k.substring(prefix.length()), v);
+      }
+    });
+    PlatformContext context = new PlatformContext(publisher.platform(), credentials.get(),
+        settings.httpClient(), settings.objectMapper(), settings.scheduler(), settings.executor(),
+        settings.clock(), platformSettings);
+    try {
+      return publisher.publish(deployment.projectName(), files, context);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private Optional<FallbackPublisher> fallbackPublisher(FallbackOption option) {
+    for (FallbackPublisher p : explicitFallbacks) {
+      if (p.option() == option) {
+        return Optional.of(p);
+      }
+    }
+    if (!discoverFallbacks) {
+      return Optional.empty();
+    }
+    ClassLoader loader = classLoader != null ? classLoader
+        : Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader()
+            : DeploymentOrchestrator.class.getClassLoader();
+    for (FallbackPublisher p : java.util.ServiceLoader.load(FallbackPublisher.class, loader)) {
+      if (p.option() == option) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
   private List<GeneratedFile> filesOrThrow(String deploymentId) {
     return files(deploymentId).orElseThrow(() -> new DeploymentException(ErrorCode.INVALID_CONFIG,
         "The files of deployment " + deploymentId + " are not kept (it succeeded, never got that"
@@ -431,6 +524,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
    */
   public static final class Builder {
     private final List<PlatformProvider> platforms = new ArrayList<>();
+    private final List<FallbackPublisher> fallbackPublishers = new ArrayList<>();
     private boolean discoverPlatforms = true;
     private @Nullable ClassLoader classLoader;
     private @Nullable CredentialsProvider credentials;
@@ -462,7 +556,19 @@ public final class DeploymentOrchestrator implements AutoCloseable {
       return this;
     }
 
-    /** Sets whether to find platforms with {@link java.util.ServiceLoader}; default true. */
+    /**
+     * Registers a fallback publisher explicitly (e.g. deploy-github's); found with {@link
+     * java.util.ServiceLoader} too when discovery is on.
+     */
+    public Builder fallbackPublisher(FallbackPublisher publisher) {
+      fallbackPublishers.add(Objects.requireNonNull(publisher, "publisher"));
+      return this;
+    }
+
+    /**
+     * Sets whether to find platforms and fallback publishers with {@link java.util.ServiceLoader};
+     * default true.
+     */
     public Builder discoverPlatforms(boolean discover) {
       this.discoverPlatforms = discover;
       return this;

@@ -343,4 +343,94 @@ class DeploymentOrchestratorTest {
     assertThat(futures).allSatisfy(f -> assertThat(f.join().status()).isEqualTo(DeploymentStatus.SUCCESS));
     assertThat(peak[0] - before).as("threads created while 1,000 deployments ran").isLessThanOrEqualTo(8);
   }
+
+  @Test
+  void fallback_zip_writesTheFilesOfAFailedDeployment() throws Exception {
+    platform.failAlways(Operation.UPLOAD_FILES, ErrorCode.AUTH_FAILED);
+    Deployment d = orchestrator.deploy(Fixtures.config("zip-me").build(), "user-1");
+
+    FallbackResult zip = orchestrator.fallback(d, FallbackOption.ZIP).join();
+
+    assertThat(zip.option()).isEqualTo(FallbackOption.ZIP);
+    java.nio.file.Path file = java.nio.file.Path.of(zip.location());
+    List<String> names = new ArrayList<>();
+    try (ZipInputStream in = new ZipInputStream(java.nio.file.Files.newInputStream(file))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        names.add(e.getName());
+      }
+    }
+    assertThat(names).contains("package.json", "app/page.tsx");
+  }
+
+  @Test
+  void fallback_githubWithoutThePublisher_failsNamingTheArtifact() {
+    platform.failAlways(Operation.UPLOAD_FILES, ErrorCode.AUTH_FAILED);
+    Deployment d = orchestrator.deploy(Fixtures.config("no-github").build(), "user-1");
+
+    assertThat(orchestrator.fallback(d, FallbackOption.GITHUB_REPO))
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause()
+        .isInstanceOf(DeploymentException.class)
+        .withMessageContaining("deploy-github");
+  }
+
+  @Test
+  void deploy_whenTheLogStreamFails_theStatusStillDecides() {
+    platform.failAlways(Operation.STREAM_BUILD_LOGS, ErrorCode.PLATFORM_UNAVAILABLE);
+
+    Deployment d = orchestrator.deploy(Fixtures.config("no-logs").build(), "user-1");
+
+    assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
+  }
+
+  @Test
+  void deploy_whenStatusPollingIsRateLimitedOnce_waitsAndSucceeds() {
+    platform.failTimes(Operation.GET_DEPLOYMENT_STATUS, ErrorCode.RATE_LIMIT_EXCEEDED, 1);
+
+    Deployment d = orchestrator.deploy(Fixtures.config("limited-poll").build(), "user-1");
+
+    assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
+  }
+
+  @Test
+  void deploy_fromAFolder_uploadsItsFilesSkippingIgnoredOnes(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("index.html"), "<h1>hello</h1>");
+    java.nio.file.Files.createDirectories(dir.resolve("node_modules/x"));
+    java.nio.file.Files.writeString(dir.resolve("node_modules/x/index.js"), "x");
+    java.nio.file.Files.writeString(dir.resolve(".deployignore"), "*.log\n");
+    java.nio.file.Files.writeString(dir.resolve("debug.log"), "noise");
+
+    Deployment d = orchestrator.deploy(DeploymentConfig.builder("static-site", "memory")
+        .sourceDirectory(dir).verifyUrl(false).build(), "user-1");
+
+    assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
+    assertThat(platform.project("static-site").orElseThrow().files())
+        .containsKey("index.html").doesNotContainKeys("node_modules/x/index.js", "debug.log");
+  }
+
+  @Test
+  void deploy_fromAFolderThatIsMissing_failsInvalidConfig() {
+    Deployment d = orchestrator.deploy(DeploymentConfig.builder("ghost-site", "memory")
+        .sourceDirectory(java.nio.file.Path.of("/no/such/folder")).build(), "user-1");
+
+    assertThat(d.status()).isEqualTo(DeploymentStatus.FAILED);
+    assertThat(d.error().code()).isEqualTo(ErrorCode.INVALID_CONFIG);
+    assertThat(platform.calls(Operation.CREATE_PROJECT)).isZero();
+  }
+
+  @Test
+  void deploy_withServedDeployments_verifiesTheUrlAnswers() {
+    try (InMemoryPlatform served = InMemoryPlatform.builder().buildDuration(Duration.ofMillis(50))
+            .serveDeployments(true).build();
+        DeploymentOrchestrator o = orchestrator(served, Duration.ofSeconds(20))) {
+      Deployment d = o.deploy(Fixtures.config("served-app").verifyUrl(true).build(), "user-1");
+
+      assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
+      assertThat(d.urlCheck()).isNotNull();
+      assertThat(d.urlCheck().httpStatus()).isEqualTo(200);
+      assertThat(d.urlCheck().ok()).isTrue();
+    }
+  }
 }
