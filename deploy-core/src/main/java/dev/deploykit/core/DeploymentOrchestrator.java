@@ -7,6 +7,7 @@ import dev.deploykit.core.internal.DeploymentRun;
 import dev.deploykit.core.internal.InMemoryDeploymentStore;
 import dev.deploykit.core.internal.PlatformRegistry;
 import dev.deploykit.core.internal.RunSettings;
+import dev.deploykit.core.internal.Services;
 import dev.deploykit.core.spi.Credentials;
 import dev.deploykit.core.spi.CredentialsProvider;
 import dev.deploykit.core.spi.DeploymentStore;
@@ -451,16 +452,9 @@ public final class DeploymentOrchestrator implements AutoCloseable {
               + DefaultCredentialsProvider.environmentVariable(publisher.platform()))
           .withPlatform(publisher.platform())));
     }
-    Map<String, String> platformSettings = new LinkedHashMap<>();
-    String prefix = publisher.platform() + ".";
-    settings.settings().forEach((k, v) -> {
-      if (k.startsWith(prefix)) {
-        platformSettings.put(k.substring(prefix.length()), v);
-      }
-    });
     PlatformContext context = new PlatformContext(publisher.platform(), credentials.get(),
         settings.httpClient(), settings.objectMapper(), settings.scheduler(), settings.executor(),
-        settings.clock(), platformSettings);
+        settings.clock(), Services.settingsOf(publisher.platform(), settings.settings()));
     try {
       return publisher.publish(deployment.projectName(), files, context);
     } catch (RuntimeException e) {
@@ -477,16 +471,9 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     if (!discoverFallbacks) {
       return Optional.empty();
     }
-    ClassLoader loader = classLoader != null ? classLoader
-        : Thread.currentThread().getContextClassLoader() != null
-            ? Thread.currentThread().getContextClassLoader()
-            : DeploymentOrchestrator.class.getClassLoader();
-    for (FallbackPublisher p : java.util.ServiceLoader.load(FallbackPublisher.class, loader)) {
-      if (p.option() == option) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return Services.load(FallbackPublisher.class, classLoader).stream()
+        .filter(p -> p.option() == option)
+        .findFirst();
   }
 
   private List<GeneratedFile> filesOrThrow(String deploymentId) {

@@ -163,7 +163,7 @@ public final class DeploymentRun {
             .withPlatform(config.platform())));
     redactor = redactorFor(variables, List.of(credentials.token()));
     service = provider.create(new PlatformContext(config.platform(), credentials, s.httpClient(),
-        s.objectMapper(), s.scheduler(), s.executor(), s.clock(), platformSettings()));
+        s.objectMapper(), s.scheduler(), s.executor(), s.clock(), Services.settingsOf(config.platform(), s.settings(), config.settings())));
   }
 
   /** The detected variables of the scaffold, with values from the config, then the config's others. */
@@ -182,19 +182,6 @@ public final class DeploymentRun {
     }
     merged.putAll(given);
     return List.copyOf(merged.values());
-  }
-
-  private Map<String, String> platformSettings() {
-    Map<String, String> out = new LinkedHashMap<>();
-    String prefix = config.platform() + ".";
-    for (Map<String, String> source : List.of(s.settings(), config.settings())) {
-      source.forEach((k, v) -> {
-        if (k.startsWith(prefix)) {
-          out.put(k.substring(prefix.length()), v);
-        }
-      });
-    }
-    return out;
   }
 
   private CompletableFuture<Void> generate() {

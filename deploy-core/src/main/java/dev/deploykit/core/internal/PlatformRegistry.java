@@ -3,24 +3,16 @@ package dev.deploykit.core.internal;
 import dev.deploykit.core.DeploymentException;
 import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.spi.PlatformProvider;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The platforms an orchestrator knows: those registered explicitly, then those found with {@link
  * ServiceLoader} (when discovery is on). Discovery runs once, lazily, on first use.
  */
 public final class PlatformRegistry {
-  private static final Logger LOG = LoggerFactory.getLogger(PlatformRegistry.class);
-
   private final List<PlatformProvider> explicit;
   private final boolean discover;
   private final @Nullable ClassLoader classLoader;
@@ -63,34 +55,12 @@ public final class PlatformRegistry {
       synchronized (this) {
         m = byId;
         if (m == null) {
-          m = index(explicit, discover ? discovered() : List.of());
+          m = index(explicit, discover ? Services.load(PlatformProvider.class, classLoader) : List.of());
           byId = m;
         }
       }
     }
     return m;
-  }
-
-  private List<PlatformProvider> discovered() {
-    ClassLoader loader = classLoader != null ? classLoader
-        : Thread.currentThread().getContextClassLoader() != null
-            ? Thread.currentThread().getContextClassLoader()
-            : PlatformRegistry.class.getClassLoader();
-    List<PlatformProvider> found = new ArrayList<>();
-    Iterator<PlatformProvider> it = ServiceLoader.load(PlatformProvider.class, loader).iterator();
-    while (true) {
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        found.add(it.next());
-      } catch (ServiceConfigurationError e) {
-        LOG.warn("Skipping a PlatformProvider that failed to load: {}. Check the class named in"
-            + " META-INF/services/{} is public with a public no-argument constructor.",
-            e.getMessage(), PlatformProvider.class.getName());
-      }
-    }
-    return found;
   }
 
   private static Map<String, PlatformProvider> index(

@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -199,44 +200,29 @@ public final class TrackerEngine implements AutoCloseable {
 
   /** Returns the latest update. */
   public Optional<ProgressUpdate> current(String deploymentId) {
-    sweep();
-    DeploymentState state = states.get(deploymentId);
-    if (state == null) {
-      return Optional.empty();
-    }
-    state.lock.lock();
-    try {
-      return state.removed ? Optional.empty() : Optional.ofNullable(state.latest);
-    } finally {
-      state.lock.unlock();
-    }
+    return read(deploymentId, Optional.empty(), state -> Optional.ofNullable(state.latest));
   }
 
   /** Returns the retained updates, oldest first. */
   public List<ProgressUpdate> history(String deploymentId) {
-    sweep();
-    DeploymentState state = states.get(deploymentId);
-    if (state == null) {
-      return List.of();
-    }
-    state.lock.lock();
-    try {
-      return state.removed ? List.of() : List.copyOf(state.history);
-    } finally {
-      state.lock.unlock();
-    }
+    return read(deploymentId, List.of(), state -> List.copyOf(state.history));
   }
 
   /** Returns the retained build-log lines, oldest first. */
   public List<String> logs(String deploymentId) {
+    return read(deploymentId, List.of(), state -> List.copyOf(state.logs));
+  }
+
+  /** Reads a deployment's state under its lock; {@code absent} when there is none. */
+  private <T> T read(String deploymentId, T absent, Function<DeploymentState, T> reader) {
     sweep();
     DeploymentState state = states.get(deploymentId);
     if (state == null) {
-      return List.of();
+      return absent;
     }
     state.lock.lock();
     try {
-      return state.removed ? List.of() : List.copyOf(state.logs);
+      return state.removed ? absent : reader.apply(state);
     } finally {
       state.lock.unlock();
     }
