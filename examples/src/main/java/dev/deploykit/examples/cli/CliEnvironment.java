@@ -12,17 +12,24 @@ import java.util.function.Consumer;
  *
  * @param terminal whether output goes to an interactive terminal
  * @param orchestratorSetup called on the builder after the command line's own settings
+ * @param cancelOnExit whether a JVM shutdown (Ctrl-C) cancels the running deployment; only for
+ *     the real command line, never in-process
  */
-record CliEnvironment(boolean terminal, Consumer<DeploymentOrchestrator.Builder> orchestratorSetup) {
+record CliEnvironment(boolean terminal, Consumer<DeploymentOrchestrator.Builder> orchestratorSetup,
+    boolean cancelOnExit) {
+
+  CliEnvironment(boolean terminal, Consumer<DeploymentOrchestrator.Builder> orchestratorSetup) {
+    this(terminal, orchestratorSetup, false);
+  }
 
   /** The environment of {@code java -jar deploykit.jar}: a terminal when there is a console. */
   static CliEnvironment system() {
-    return new CliEnvironment(isTerminal(), b -> {});
+    return new CliEnvironment(isTerminal(), b -> {}, true);
   }
 
   /** The environment of an in-process run: output is captured, never a terminal. */
   static CliEnvironment inProcess() {
-    return new CliEnvironment(false, b -> {});
+    return new CliEnvironment(false, b -> {}, false);
   }
 
   /**

@@ -85,6 +85,7 @@ final class DeployCommand implements java.util.concurrent.Callable<Integer> {
   private static final Duration LAST_UPDATES_WAIT = Duration.ofSeconds(2);
   private static final Duration TICK = Duration.ofMillis(250);
   private static final Duration GITHUB_FALLBACK_LIMIT = Duration.ofMinutes(2);
+  private static final Duration CANCEL_WAIT = Duration.ofSeconds(3);
 
   private final CliEnvironment env;
 
@@ -242,7 +243,7 @@ final class DeployCommand implements java.util.concurrent.Callable<Integer> {
             + (variables.isEmpty() ? "" : " with " + variables.size() + " variables") + "...");
         out.flush();
       }
-      Deployment d = run(orchestrator, config, progress);
+      Deployment d = run(orchestrator, config, progress, env.cancelOnExit());
 
       RecoveryPlan plan = d.status() != DeploymentStatus.SUCCESS && d.error() != null
           ? orchestrator.recoveryPlan(d) : null;
@@ -363,9 +364,11 @@ final class DeployCommand implements java.util.concurrent.Callable<Integer> {
 
   /** Starts the deployment, redraws the live bar while waiting, and returns the final snapshot. */
   private static Deployment run(DeploymentOrchestrator orchestrator, DeploymentConfig config,
-      ProgressOutput progress) {
+      ProgressOutput progress, boolean cancelOnExit) {
     CompletableFuture<Void> lastUpdate = new CompletableFuture<>();
+    CompletableFuture<String> deploymentId = new CompletableFuture<>();
     ProgressListener listener = u -> {
+      deploymentId.complete(u.deploymentId());
       try {
         progress.onUpdate(u);
       } finally {
@@ -375,6 +378,44 @@ final class DeployCommand implements java.util.concurrent.Callable<Integer> {
       }
     };
     CompletableFuture<Deployment> result = orchestrator.deployAsync(config, USER_ID, listener);
+    Thread cancel = cancelOnExit ? cancelOnShutdown(orchestrator, deploymentId, result) : null;
+    try {
+      return await(result, lastUpdate, progress);
+    } finally {
+      if (cancel != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(cancel);
+        } catch (IllegalStateException e) {
+          // The JVM is shutting down: the hook is running.
+        }
+      }
+    }
+  }
+
+  /**
+   * Ctrl-C while deploying: cancel the deployment (which asks the platform to cancel its build) and
+   * give that a moment before the JVM exits.
+   */
+  private static Thread cancelOnShutdown(DeploymentOrchestrator orchestrator,
+      CompletableFuture<String> deploymentId, CompletableFuture<Deployment> result) {
+    Thread hook = new Thread(() -> {
+      String id = deploymentId.getNow(null);
+      if (id != null && !result.isDone() && orchestrator.cancel(id)) {
+        try {
+          result.get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+          // Best effort: the JVM is exiting.
+        }
+      }
+    }, "deploykit-cancel-on-exit");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  private static Deployment await(CompletableFuture<Deployment> result,
+      CompletableFuture<Void> lastUpdate, ProgressOutput progress) {
     Deployment d;
     while (true) {
       try {
@@ -485,7 +526,7 @@ final class DeployCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (plan != null) {
       err.println("What to do (" + plan.action() + "): " + plan.userMessage());
-      plan.suggestions().forEach(s -> err.println("  - " + s));
+      plan.suggestions().forEach(s -> err.println("  - " + s.strip().replace("\n", "\n      ")));
       if (plan.retryAfter() != null) {
         err.println("  Retry after " + ProgressOutput.elapsed(plan.retryAfter()) + ".");
       }

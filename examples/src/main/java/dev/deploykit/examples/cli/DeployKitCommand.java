@@ -92,7 +92,8 @@ public final class DeployKitCommand implements Runnable {
           + " process lists keep them. Set the platform's environment variable (VERCEL_TOKEN,"
           + " RAILWAY_TOKEN, RENDER_API_KEY, GITHUB_TOKEN) or use --token-file <file>.");
     } else {
-      err.println("Error: " + e.getMessage());
+      String message = String.valueOf(e.getMessage());
+      err.println(message.startsWith("Error: ") ? message : "Error: " + message);
       CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
     }
     err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for every option, with"
