@@ -17,7 +17,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -49,7 +48,6 @@ final class GitHubApi {
   private final HttpClient client;
   private final ObjectReader reader;
   private final ObjectMapper mapper;
-  private final Clock clock;
 
   GitHubApi(PlatformContext context) {
     this.http = PlatformHttp.builder(context)
@@ -64,7 +62,6 @@ final class GitHubApi {
     this.mapper = context.objectMapper();
     this.reader = context.objectMapper().reader()
         .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    this.clock = context.clock();
   }
 
   URI baseUrl() {
@@ -263,9 +260,5 @@ final class GitHubApi {
         "Could not reach GitHub at " + host + ": " + reason
             + ". Check the network connection and the github.apiUrl setting, and try again.")
         .withPlatform("github"), t);
-  }
-
-  Clock clock() {
-    return clock;
   }
 }

@@ -5,6 +5,7 @@ import dev.deploykit.core.DeploymentException;
 import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.spi.LogSink;
 import dev.deploykit.core.spi.LogStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -37,6 +38,7 @@ final class RenderLogStream implements LogStream {
   private final LogSink sink;
   private final ScheduledExecutorService scheduler;
   private final Duration interval;
+  private final Clock clock;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final Object lock = new Object();
   private final Set<String> seen = new LinkedHashSet<>();
@@ -50,7 +52,8 @@ final class RenderLogStream implements LogStream {
   private int failures;
 
   RenderLogStream(RenderService service, String deploymentId, LogSink sink,
-      ScheduledExecutorService scheduler, Duration interval) {
+      ScheduledExecutorService scheduler, Clock clock, Duration interval) {
+    this.clock = clock;
     this.service = service;
     this.deploymentId = deploymentId;
     this.sink = sink;
@@ -84,9 +87,9 @@ final class RenderLogStream implements LogStream {
       boolean finished = RenderService.isTerminal(deploy.path("status").asText(""));
       if (from == null) {
         String started = deploy.path("startedAt").asText(deploy.path("createdAt").asText(""));
-        from = started.isEmpty() ? Instant.now().minus(Duration.ofHours(1)).toString() : started;
+        from = started.isEmpty() ? clock.instant().minus(Duration.ofHours(1)).toString() : started;
       }
-      page(from, Instant.now().plusSeconds(1).toString(), finished, 0);
+      page(from, clock.instant().plusSeconds(1).toString(), finished, 0);
     });
   }
 

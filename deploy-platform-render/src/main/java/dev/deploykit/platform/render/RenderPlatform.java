@@ -7,6 +7,8 @@ import dev.deploykit.core.spi.PlatformService;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Render platform ({@code render}): deploys a Node web service that Render builds from a GitHub
@@ -21,6 +23,12 @@ import java.util.function.Function;
  * commands from {@code package.json}, the repository and branch, the variables inline, {@code
  * autoDeploy: no}) and afterwards deploys that commit ({@code POST /services/{id}/deploys}). Status
  * is polled, build logs are read from {@code GET /logs} page by page, and cancel is supported.
+ *
+ * <p><b>The project.</b> Until the web service exists (before its first deployment), the {@link
+ * dev.deploykit.core.spi.PlatformProject}'s id is the project name; afterwards it is the service id
+ * ({@code srv-...}). Attributes: {@code ownerId}, and {@code serviceId} and {@code serviceUrl} once
+ * the service exists. A web service of the project's name in the workspace is reused when it builds
+ * from the same GitHub repository.
  *
  * <p><b>Variables.</b> Render's {@code PUT /services/{id}/env-vars} replaces <em>every</em>
  * variable of the service: the adapter sends the complete list it is given, so a variable set by
@@ -58,6 +66,8 @@ public final class RenderPlatform implements PlatformProvider {
   public static final String ID = "render";
   /** The environment variable the default GitHub lookup reads. */
   public static final String GITHUB_TOKEN_VARIABLE = "GITHUB_TOKEN";
+
+  private static final Logger LOG = LoggerFactory.getLogger(RenderPlatform.class);
 
   private final Function<PlatformContext, Optional<Credentials>> githubCredentials;
 
@@ -102,6 +112,9 @@ public final class RenderPlatform implements PlatformProvider {
     try {
       github = githubCredentials.apply(context);
     } catch (RuntimeException e) {
+      // The exception's message is not logged: it may quote a token.
+      LOG.warn("The GitHub credentials lookup of RenderPlatform failed ({}); the deployment will"
+          + " fail with AUTH_FAILED", e.getClass().getName());
       github = Optional.empty();
     }
     return new RenderService(context, github == null ? Optional.empty() : github);

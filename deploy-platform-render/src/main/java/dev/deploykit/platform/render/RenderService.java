@@ -509,11 +509,15 @@ final class RenderService implements PlatformService {
     Objects.requireNonNull(deploymentId, "deploymentId");
     Objects.requireNonNull(sink, "sink");
     RenderLogStream stream = new RenderLogStream(this, deploymentId, sink, context.scheduler(),
-        logPollInterval);
+        context.clock(), logPollInterval);
     stream.start(service(project));
     return stream;
   }
 
+  /**
+   * Cancels the deploy. A 409 (the deploy has already finished, so there is nothing to cancel)
+   * completes normally.
+   */
   @Override
   public CompletableFuture<Void> cancelDeployment(PlatformProject project, String deploymentId) {
     Objects.requireNonNull(project, "project");
@@ -521,7 +525,21 @@ final class RenderService implements PlatformService {
     return service(project).thenCompose(service -> send(
         http.request("/services/" + service.id() + "/deploys/" + encode(deploymentId) + "/cancel")
             .POST(HttpRequest.BodyPublishers.noBody()).build()))
-        .thenApply(n -> null);
+        .<Void>thenApply(n -> null)
+        .exceptionally(e -> {
+          DeploymentException d = null;
+          for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof DeploymentException x) {
+              d = x;
+              break;
+            }
+          }
+          if (d != null && d.error().httpStatus() != null && d.error().httpStatus() == 409) {
+            LOG.debug("Render deploy {} had already finished; nothing to cancel", deploymentId);
+            return null;
+          }
+          throw e instanceof CompletionException c ? c : new CompletionException(e);
+        });
   }
 
   // ------------------------------------------------------------------------------------------

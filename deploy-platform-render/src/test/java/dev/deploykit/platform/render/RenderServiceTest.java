@@ -256,7 +256,7 @@ class RenderServiceTest {
 
   @ParameterizedTest
   @CsvSource({"400, INVALID_CONFIG", "401, AUTH_FAILED", "403, INSUFFICIENT_PERMISSIONS",
-      "404, INVALID_CONFIG", "409, PROJECT_NAME_TAKEN", "402, INVALID_CONFIG",
+      "404, INVALID_CONFIG", "402, INVALID_CONFIG",
       "500, PLATFORM_UNAVAILABLE", "503, PLATFORM_UNAVAILABLE"})
   void cancelDeployment_mapsEachFailureStatus(int status, ErrorCode expected) {
     render.stubFor(Stubs.withJson(com.github.tomakehurst.wiremock.client.WireMock.post(
@@ -270,6 +270,46 @@ class RenderServiceTest {
     assertThat(e.error().platform()).isEqualTo("render");
     assertThat(e.getMessage()).contains("Render says no").doesNotContain(Stubs.CANARY);
     render.verify(postRequestedFor(urlPathEqualTo("/v1/services/srv-1/deploys/dep-1/cancel")));
+  }
+
+  @Test
+  void cancelDeployment_when409BecauseTheDeployEnded_completes() {
+    render.stubFor(Stubs.withJson(com.github.tomakehurst.wiremock.client.WireMock.post(
+        "/v1/services/srv-1/deploys/dep-1/cancel"), 409, "{'message':'deploy is not cancelable'}"));
+
+    join(service(Map.of()).cancelDeployment(EXISTING, "dep-1"));
+
+    render.verify(postRequestedFor(urlPathEqualTo("/v1/services/srv-1/deploys/dep-1/cancel")));
+  }
+
+  @Test
+  void triggerDeployment_whenCreatingTheServiceAnswers409_failsProjectNameTaken() {
+    Stubs.owners(render);
+    Stubs.noService(render);
+    render.stubFor(Stubs.withJson(com.github.tomakehurst.wiremock.client.WireMock.post(
+        "/v1/services"), 409, "{'message':'service name already in use'}"));
+    PlatformService s = service(Map.of());
+    PlatformProject p = join(s.createProject(request(Stubs.files())));
+
+    DeploymentException e = failure(s.triggerDeployment(p, new dev.deploykit.core.spi.UploadResult(
+        2, 10, 0, null, Map.of("commitSha", "commit1", "repository",
+            "https://github.com/octo/my-app", "branch", "main")), Stubs.files(),
+        DeploymentTarget.PRODUCTION));
+
+    assertThat(e.code()).isEqualTo(ErrorCode.PROJECT_NAME_TAKEN);
+    assertThat(e.getMessage()).contains("service name already in use");
+    render.verify(postRequestedFor(urlPathEqualTo("/v1/services"))
+        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+            "$.repo", equalTo("https://github.com/octo/my-app"))));
+  }
+
+  @Test
+  void triggerDeployment_withoutAnUploadedCommit_failsInvalidConfig() {
+    DeploymentException e = failure(service(Map.of()).triggerDeployment(EXISTING,
+        dev.deploykit.core.spi.UploadResult.of(1, 1, 0), Stubs.files(), DeploymentTarget.PRODUCTION));
+
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
+    assertThat(render.getAllServeEvents()).isEmpty();
   }
 
   // ---- logs --------------------------------------------------------------------------
