@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "deploykit 0.1.0-SNAPSHOT",
     description = "Detects, validates and deploys the environment of generated web apps.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class, dev.deploykit.examples.web.WebCommand.class},
     footer = {"", "Example:", "  java -jar examples/target/deploykit.jar demo"})
 public final class DeployKitCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
