@@ -99,7 +99,8 @@ final class ConsoleApi {
 
   private ObjectNode validation(List<EnvironmentVariable> variables, Map<String, String> problems) {
     Map<String, String> errors = new LinkedHashMap<>(validator.getErrors(variables));
-    problems.forEach(errors::putIfAbsent);
+    // An expired handle says more than the validator's "is required" for the value it left unset.
+    problems.forEach(errors::put);
     ObjectNode body = mapper.createObjectNode();
     body.put("valid", errors.isEmpty());
     ObjectNode byKey = body.putObject("errors");
