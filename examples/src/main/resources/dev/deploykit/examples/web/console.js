@@ -215,7 +215,7 @@
   function markGenerated(key, input) {
     const g = form.generated[key];
     input.value = '';
-    input.placeholder = 'Generated on the server (' + g.length + ' characters); type to replace';
+    input.placeholder = 'Generated (' + g.length + ' chars) · type to replace';
     input.classList.add('generated');
   }
 
