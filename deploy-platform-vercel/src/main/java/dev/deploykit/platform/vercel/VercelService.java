@@ -259,7 +259,7 @@ final class VercelService implements PlatformService {
     Objects.requireNonNull(listener, "listener");
     DeploymentTarget target = project.attribute(ATTR_TARGET)
         .map(DeploymentTarget::valueOf).orElse(DeploymentTarget.PREVIEW);
-    return Tracker.run(t -> handshake(t, project, files, target, listener))
+    return Tracker.run(t -> handshake(t, project, files, target, listener)
         .thenApply(h -> {
           Map<String, String> attrs = new HashMap<>();
           attrs.put(ATTR_TARGET, target.name());
@@ -268,7 +268,7 @@ final class VercelService implements PlatformService {
           }
           return new UploadResult(h.filesUploaded(), h.bytesUploaded(),
               files.size() - h.filesUploaded(), h.deploymentId(), attrs);
-        });
+        }));
   }
 
   @Override
@@ -283,9 +283,9 @@ final class VercelService implements PlatformService {
       return CompletableFuture.completedFuture(new PlatformDeployment(upload.deploymentId(),
           upload.attribute(ATTR_URL).map(VercelService::https).orElse(null)));
     }
-    return Tracker.run(t -> handshake(t, project, files, target, UploadListener.NONE))
+    return Tracker.run(t -> handshake(t, project, files, target, UploadListener.NONE)
         .thenApply(h -> new PlatformDeployment(h.deploymentId(),
-            h.url() == null ? null : https(h.url())));
+            h.url() == null ? null : https(h.url()))));
   }
 
   private record Handshake(String deploymentId, @Nullable String url, int filesUploaded,
