@@ -106,11 +106,17 @@ final class EventLogStream implements LogStream {
       return;
     }
     LineSubscriber lines = new LineSubscriber(myConnection);
-    CompletableFuture<HttpResponse<byte[]>> sent = api.context().httpClient().sendAsync(request,
-        info -> info.statusCode() >= 200 && info.statusCode() < 300
-            ? BodySubscribers.fromLineSubscriber(lines, s -> new byte[0],
-                StandardCharsets.UTF_8, null)
-            : (BodySubscriber<byte[]>) BodySubscribers.ofByteArray());
+    CompletableFuture<HttpResponse<byte[]>> sent;
+    try {
+      sent = api.context().httpClient().sendAsync(request,
+          info -> info.statusCode() >= 200 && info.statusCode() < 300
+              ? BodySubscribers.fromLineSubscriber(lines, s -> new byte[0],
+                  StandardCharsets.UTF_8, null)
+              : (BodySubscriber<byte[]>) BodySubscribers.ofByteArray());
+    } catch (RuntimeException e) {
+      fail(api.transportFailure(request, e));
+      return;
+    }
     synchronized (this) {
       pending = sent;
       if (closed) {
