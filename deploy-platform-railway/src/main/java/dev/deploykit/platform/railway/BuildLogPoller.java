@@ -96,9 +96,12 @@ final class BuildLogPoller implements LogStream {
     if (closed) {
       return;
     }
-    Map<String, @Nullable Object> vars = new HashMap<>();
+    Map<String, Object> vars = new HashMap<>();
     vars.put("deploymentId", deploymentId);
-    vars.put("startDate", lastTimestamp);
+    String since = lastTimestamp;
+    if (since != null && !since.isEmpty()) {
+      vars.put("startDate", since); // absent on the first poll: the log from its start
+    }
     vars.put("limit", LIMIT);
     CompletableFuture<JsonNode> f;
     try {

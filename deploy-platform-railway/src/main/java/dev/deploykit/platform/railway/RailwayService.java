@@ -87,8 +87,10 @@ final class RailwayService implements PlatformService {
   private record Named(String id, String name) {}
 
   private CompletableFuture<PlatformProject> createWithAccountToken(String name, Scope scope) {
-    Map<String, @Nullable Object> vars = new HashMap<>();
-    vars.put("workspaceId", settings.workspaceId());
+    Map<String, Object> vars = new HashMap<>();
+    if (settings.workspaceId() != null) {
+      vars.put("workspaceId", settings.workspaceId());
+    }
     return api.graphQl("Projects", vars, "list the projects", scope).thenCompose(data -> {
       List<ProjectNode> matches = new ArrayList<>();
       for (JsonNode edge : data.path("projects").path("edges")) {
