@@ -186,8 +186,8 @@ final class RailwayService implements PlatformService {
       if (existing != null) {
         return CompletableFuture.completedFuture(existing);
       }
-      Map<String, Object> input = Map.of("serviceId", serviceId, "environmentId", environmentId);
-      return api.graphQl("ServiceDomainCreate", Map.of("input", input),
+      Map<String, Object> ids = Map.of("serviceId", serviceId, "environmentId", environmentId);
+      return api.graphQl("ServiceDomainCreate", ids,
               "give the service a domain", scope)
           .thenApply(d -> RailwayApi.text(d.path("serviceDomainCreate").get("domain")));
     });
@@ -288,7 +288,7 @@ final class RailwayService implements PlatformService {
       input.put("serviceId", serviceId);
       input.put("variables", values);
       input.put("skipDeploys", true);
-      return api.graphQl("VariableCollectionUpsert", Map.of("input", input),
+      return api.graphQl("VariableCollectionUpsert", input,
               "set " + values.size() + " environment variable" + (values.size() == 1 ? "" : "s"),
               scope)
           .thenApply(data -> {

@@ -122,10 +122,10 @@ class RailwayOrchestratorTest {
     wm.verify(1, gqlRequested("ProjectCreate"));
     wm.verify(1, gqlRequested("VariableCollectionUpsert"));
     wm.verify(gqlRequested("VariableCollectionUpsert").withRequestBody(matchingJsonPath(
-        "$.variables", equalToJson("{\"input\":{\"projectId\":\"" + PROJECT_ID + "\","
+        "$.variables", equalToJson("{\"projectId\":\"" + PROJECT_ID + "\","
             + "\"environmentId\":\"" + ENVIRONMENT_ID + "\",\"serviceId\":\"" + SERVICE_ID + "\","
             + "\"variables\":{\"DATABASE_URL\":\"postgres://shop:" + DB_PASSWORD
-            + "@db.internal:5432/shop\",\"APP_NAME\":\"Shop\"},\"skipDeploys\":true}}"))));
+            + "@db.internal:5432/shop\",\"APP_NAME\":\"Shop\"},\"skipDeploys\":true}"))));
     List<LoggedRequest> uploads = wm.findAll(postRequestedFor(urlPathEqualTo(UP_PATH))
         .withQueryParam("serviceId", equalTo(SERVICE_ID))
         .withHeader("Content-Type", equalTo("application/gzip")));

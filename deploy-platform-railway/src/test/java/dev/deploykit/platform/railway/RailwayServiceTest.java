@@ -145,8 +145,7 @@ class RailwayServiceTest {
     wm.verify(gqlRequested("Domains").withRequestBody(variables("{\"projectId\":\"" + PROJECT_ID
         + "\",\"environmentId\":\"" + ENVIRONMENT_ID + "\",\"serviceId\":\"" + SERVICE_ID + "\"}")));
     wm.verify(gqlRequested("ServiceDomainCreate").withRequestBody(variables(
-        "{\"input\":{\"serviceId\":\"" + SERVICE_ID + "\",\"environmentId\":\"" + ENVIRONMENT_ID
-            + "\"}}")));
+        "{\"serviceId\":\"" + SERVICE_ID + "\",\"environmentId\":\"" + ENVIRONMENT_ID + "\"}")));
   }
 
   @Test
@@ -291,6 +290,22 @@ class RailwayServiceTest {
     join(service("account", Map.of("apiUrl", wm.baseUrl())).createProject(request()));
 
     wm.verify(gqlRequested("Projects"));
+  }
+
+  @Test
+  void createProject_whenItsFutureIsCancelled_abortsTheExchangeAndGoesNoFurther() {
+    RailwayStubs.happyPath(wm, NAME, "SUCCESS");
+    wm.stubFor(gql("Projects").atPriority(1).willReturn(data("{\"projects\":{\"edges\":[]}}")
+        .withFixedDelay(1500)));
+    CompletableFuture<PlatformProject> f = service().createProject(request());
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> wm.findAll(gqlRequested("Projects")).size() == 1);
+
+    assertThat(f.cancel(true)).isTrue();
+
+    assertThat(f).isCancelled();
+    await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(3))
+        .until(() -> wm.findAll(gqlRequested("ProjectCreate")).isEmpty());
   }
 
   // ------------------------------------------------------------------------------ errors
@@ -445,9 +460,9 @@ class RailwayServiceTest {
 
     wm.verify(1, gqlRequested("VariableCollectionUpsert"));
     wm.verify(gqlRequested("VariableCollectionUpsert").withRequestBody(variables(
-        "{\"input\":{\"projectId\":\"" + PROJECT_ID + "\",\"environmentId\":\"" + ENVIRONMENT_ID
+        "{\"projectId\":\"" + PROJECT_ID + "\",\"environmentId\":\"" + ENVIRONMENT_ID
             + "\",\"serviceId\":\"" + SERVICE_ID + "\",\"variables\":{\"DATABASE_URL\":"
-            + "\"postgres://u:p@db/x\",\"APP_NAME\":\"demo\"},\"skipDeploys\":true}}")));
+            + "\"postgres://u:p@db/x\",\"APP_NAME\":\"demo\"},\"skipDeploys\":true}")));
   }
 
   @Test
