@@ -38,8 +38,8 @@ import java.util.Objects;
  * </ol>
  *
  * <p><b>Credentials.</b> The credential's {@linkplain dev.deploykit.core.spi.Credentials#type()
- * type} chooses the header: {@code default}, {@code account}, {@code personal}, {@code oauth} and
- * {@code bearer} are sent as {@code Authorization: Bearer <token>}; {@code project} as {@code
+ * type} chooses the header: {@code default}, {@code account}, {@code personal}, {@code user},
+ * {@code oauth} and {@code bearer} are sent as {@code Authorization: Bearer <token>}; {@code project} as {@code
  * Project-Access-Token} (such a token is scoped to one environment of one project: createProject
  * then deploys a service named after the project into that project and environment); {@code
  * workspace} and {@code team} as {@code Team-Access-Token}. Any other type fails {@link
