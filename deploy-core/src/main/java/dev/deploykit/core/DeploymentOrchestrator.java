@@ -207,7 +207,20 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     Deployment initial = new Deployment(newId(), userId, config.projectName(), config.platform(),
         DeploymentStatus.PENDING, null, null, null, null, key, settings.clock().instant(),
         settings.clock().instant(), List.of(), null);
-    DeploymentRun run = new DeploymentRun(settings, config, initial, timeout);
+    String projectKey = config.platform() + "/" + config.projectName();
+    DeploymentRun[] self = new DeploymentRun[1];
+    DeploymentRun run = new DeploymentRun(settings, config, initial, timeout, d -> {
+      DeploymentRun r = self[0];
+      running.remove(r.id());
+      if (key != null) {
+        byIdempotencyKey.remove(key, r);
+      }
+      projectTails.remove(projectKey, r.result());
+      if (d.status() != DeploymentStatus.SUCCESS) {
+        retainFiles(r);
+      }
+    });
+    self[0] = run;
     if (key != null) {
       DeploymentRun winner = byIdempotencyKey.putIfAbsent(key, run);
       if (winner != null) {
@@ -220,7 +233,6 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     }
     run.record("Deployment of " + config.projectName() + " to " + config.platform() + " recorded");
 
-    String projectKey = config.platform() + "/" + config.projectName();
     CompletableFuture<Deployment>[] previous = new CompletableFuture[1];
     boolean[] refused = {false};
     projectTails.compute(projectKey, (k, tail) -> {
@@ -231,16 +243,6 @@ public final class DeploymentOrchestrator implements AutoCloseable {
       }
       previous[0] = tail;
       return run.result();
-    });
-    run.result().whenComplete((d, e) -> {
-      running.remove(run.id());
-      if (key != null) {
-        byIdempotencyKey.remove(key, run);
-      }
-      projectTails.remove(projectKey, run.result());
-      if (d != null && d.status() != DeploymentStatus.SUCCESS) {
-        retainFiles(run);
-      }
     });
 
     if (refused[0]) {

@@ -22,8 +22,12 @@ import org.quicktheories.generators.Generate;
 
 /** Properties over arbitrary and hostile input: no call throws, every call is fast. */
 class EnvironmentVariableValidatorPropertiesTest {
-  /** Generous per-call bound for a shared two-core machine; calls take well under a millisecond. */
-  private static final long MAX_NANOS_PER_CALL = 50_000_000L;
+  /**
+   * A bound that catastrophic backtracking (seconds to forever) cannot meet and ordinary calls (well
+   * under a millisecond) always do, even on a loaded two-core machine. The tight figure (10 ms for
+   * the worst case) is a benchmark's job, not a unit test's.
+   */
+  private static final long MAX_NANOS_PER_CALL = 1_000_000_000L;
 
   private static final List<String> PATTERNS = List.of("[a-z]{3,40}", "(a+)+$", "((a+)+)+b",
       "(.*a){12}", "(a|b)*", "((((((((((x))))))))))*y", "(?:(?:(?:a*)*)*)*!", "[\\s\\S]*=+$",

@@ -625,7 +625,7 @@ class EnvironmentVariableValidatorTest {
     assertThat(r.error()).hasValueSatisfying(m -> assertThat(m)
         .contains("CODE could not be checked against its pattern in time")
         .contains(pattern));
-    assertThat(millis).isLessThan(500);
+    assertThat(millis).isLessThan(2_000);
   }
 
   @Test
@@ -641,7 +641,7 @@ class EnvironmentVariableValidatorTest {
     // The JDK memoises this loop; without that it would run out of its budget. Either way: invalid.
     assertThat(r.error()).hasValueSatisfying(m -> assertThat(m).startsWith("CODE ")
         .containsAnyOf("must match the pattern (a+)+$", "could not be checked against its pattern"));
-    assertThat(millis).isLessThan(500);
+    assertThat(millis).isLessThan(2_000);
     assertThat(validator.validate(v, "a".repeat(4_000)).isValid()).isTrue();
   }
 

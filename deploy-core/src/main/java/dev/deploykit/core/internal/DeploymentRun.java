@@ -77,7 +77,17 @@ public final class DeploymentRun {
   private volatile List<EnvironmentVariable> variables = List.of();
   private volatile @Nullable String displayName;
 
-  public DeploymentRun(RunSettings settings, DeploymentConfig config, Deployment initial, Duration timeout) {
+  private final java.util.function.Consumer<Deployment> onEnd;
+
+  /**
+   * Creates a run.
+   *
+   * @param onEnd called with the final snapshot before {@link #result()} completes, so that what
+   *     the caller sees after joining the result is already tidied up
+   */
+  public DeploymentRun(RunSettings settings, DeploymentConfig config, Deployment initial,
+      Duration timeout, java.util.function.Consumer<Deployment> onEnd) {
+    this.onEnd = onEnd;
     this.s = settings;
     this.config = config;
     this.snapshot = initial;
@@ -438,7 +448,7 @@ public final class DeploymentRun {
         .withUrlCheck(check).withLogTail(tail());
     save(d);
     s.tracker().complete(id(), d.deploymentUrl());
-    result.complete(d);
+    complete(d);
   }
 
   private void fail(Throwable error) {
@@ -507,8 +517,17 @@ public final class DeploymentRun {
     } else {
       s.tracker().end(id(), status, message != null ? message : error != null ? error.message() : status.name(), error);
     }
-    result.complete(d);
+    complete(d);
     return true;
+  }
+
+  private void complete(Deployment d) {
+    try {
+      onEnd.accept(d);
+    } catch (RuntimeException e) {
+      LOG.warn("Tidying up after deployment {} failed", id(), e);
+    }
+    result.complete(d);
   }
 
   private void stopWork() {
