@@ -8,15 +8,14 @@ import dev.deploykit.core.DeploymentException;
 import dev.deploykit.core.DeploymentStatus;
 import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.GeneratedFile;
-import dev.deploykit.core.ProjectFiles;
 import dev.deploykit.core.UploadProgress;
 import dev.deploykit.core.UrlCheck;
+import dev.deploykit.core.spi.BuildState;
 import dev.deploykit.core.spi.BuildStatus;
-import dev.deploykit.core.spi.CreateProjectRequest;
 import dev.deploykit.core.spi.Credentials;
+import dev.deploykit.core.spi.DeploymentCheckpoint;
 import dev.deploykit.core.spi.LogSink;
 import dev.deploykit.core.spi.LogStream;
-import dev.deploykit.core.spi.PlatformContext;
 import dev.deploykit.core.spi.PlatformDeployment;
 import dev.deploykit.core.spi.PlatformProject;
 import dev.deploykit.core.spi.PlatformProvider;
@@ -33,9 +32,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -71,13 +68,13 @@ public final class DeploymentRun {
   private volatile @Nullable ScheduledFuture<?> pollTask;
   private volatile @Nullable LogStream logStream;
   private volatile @Nullable PlatformService service;
-  private volatile @Nullable PlatformProject project;
-  private volatile @Nullable PlatformDeployment platformDeployment;
+  private volatile DeploymentCheckpoint checkpoint;
   private volatile List<GeneratedFile> files = List.of();
   private volatile List<EnvironmentVariable> variables = List.of();
   private volatile @Nullable String displayName;
 
   private final java.util.function.Consumer<Deployment> onEnd;
+  private final DeploymentSteps steps;
 
   /**
    * Creates a run.
@@ -93,6 +90,8 @@ public final class DeploymentRun {
     this.snapshot = initial;
     this.timeout = timeout;
     this.redactor = redactorFor(config.environmentVariables(), List.of());
+    this.steps = new DeploymentSteps(settings);
+    this.checkpoint = DeploymentCheckpoint.start(initial.id(), config, initial.createdAt());
   }
 
   /** Returns the deployment's id. */
@@ -152,82 +151,35 @@ public final class DeploymentRun {
   // ---- steps -------------------------------------------------------------------------------
 
   private void prepare() {
-    PlatformProvider provider = s.platforms().provider(config.platform());
+    PlatformProvider provider = steps.provider(config.platform());
     displayName = provider.displayName();
-    variables = mergeVariables();
+    variables = steps.mergeVariables(config);
+    checkpoint = checkpoint.withVariables(variables);
     redactor = redactorFor(variables, List.of());
-    Map<String, String> errors = s.validator().getErrors(variables);
-    if (!errors.isEmpty()) {
-      List<String> details = new ArrayList<>();
-      errors.forEach((k, m) -> details.add(k + ": " + m));
-      throw new DeploymentException(DeploymentError.of(ErrorCode.INVALID_CONFIG,
-              errors.size() + " environment variable" + (errors.size() == 1 ? " is" : "s are")
-                  + " invalid: " + String.join("; ", details))
-          .withDetails(details));
-    }
-    Credentials credentials = s.credentials().credentials(snapshot.userId(), config.platform())
-        .orElseThrow(() -> new DeploymentException(DeploymentError.of(ErrorCode.AUTH_FAILED,
-            "No " + provider.displayName() + " token for user " + snapshot.userId()
-                + ": connect the account, or set "
-                + DefaultCredentialsProvider.environmentVariable(config.platform()))
-            .withPlatform(config.platform())));
+    steps.validate(variables);
+    Credentials credentials = steps.credentials(provider, config.platform(), snapshot.userId());
     redactor = redactorFor(variables, List.of(credentials.token()));
-    service = provider.create(new PlatformContext(config.platform(), credentials, s.httpClient(),
-        s.objectMapper(), s.scheduler(), s.executor(), s.clock(), Services.settingsOf(config.platform(), s.settings(), config.settings())));
-  }
-
-  /** The detected variables of the scaffold, with values from the config, then the config's others. */
-  private List<EnvironmentVariable> mergeVariables() {
-    Map<String, EnvironmentVariable> given = new LinkedHashMap<>();
-    for (EnvironmentVariable v : config.environmentVariables()) {
-      given.put(v.key(), v);
-    }
-    if (config.scaffoldConfig() == null) {
-      return List.copyOf(given.values());
-    }
-    Map<String, EnvironmentVariable> merged = new LinkedHashMap<>();
-    for (EnvironmentVariable detected : s.detector().detect(config.scaffoldConfig())) {
-      EnvironmentVariable mine = given.remove(detected.key());
-      merged.put(detected.key(), mine == null ? detected : mine);
-    }
-    merged.putAll(given);
-    return List.copyOf(merged.values());
+    service = steps.service(provider, config.platform(), credentials, config.settings());
   }
 
   private CompletableFuture<Void> generate() {
     return CompletableFuture.runAsync(() -> {
-      List<GeneratedFile> out;
-      if (config.scaffoldConfig() != null) {
-        out = s.generator().generate(config.projectName(), config.scaffoldConfig(), variables);
-      } else if (config.sourceDirectory() != null) {
-        out = ProjectFiles.fromDirectory(config.sourceDirectory());
-      } else {
-        out = config.files();
-      }
-      if (out.isEmpty()) {
-        throw new DeploymentException(ErrorCode.INVALID_CONFIG, "There are no files to deploy");
-      }
-      files = List.copyOf(out);
+      files = steps.generate(config, variables);
+      checkpoint = checkpoint.withFiles(files);
       progress(DeploymentStatus.GENERATING, files.size() + " files ready", null);
     }, s.executor());
   }
 
   private CompletableFuture<Void> createProject() {
-    return service().createProject(
-            new CreateProjectRequest(config.projectName(), files, config.target()))
-        .thenAccept(p -> {
-          project = p;
-          save(snapshot.withPlatformProjectId(p.id()));
+    return steps.createProject(service(), checkpoint, config.projectName(), files)
+        .thenAccept(c -> {
+          checkpoint = c;
+          save(snapshot.withPlatformProjectId(DeploymentSteps.project(c).id()));
         });
   }
 
   private CompletableFuture<Void> configure() {
-    List<EnvironmentVariable> withValues =
-        variables.stream().filter(EnvironmentVariable::hasValue).toList();
-    if (withValues.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return service().setEnvironmentVariables(project(), withValues, config.target());
+    return steps.configure(service(), checkpoint, variables);
   }
 
   private CompletableFuture<UploadResult> upload() {
@@ -239,10 +191,9 @@ public final class DeploymentRun {
         .withBackoff(s.uploadRetry().initialDelay(), s.uploadRetry().maxDelay())
         .withJitter(s.uploadRetry().jitter())
         .withDelayFn(ctx -> {
-          Throwable last = ctx.getLastException();
-          DeploymentError e = last == null ? null : DeploymentErrorHandler.toError(last, config.platform());
+          Duration retryAfter = steps.uploadRetryAfter(ctx.getLastException(), config.platform());
           // A negative delay tells Failsafe to use the backoff; null is not allowed.
-          return e == null || e.retryAfter() == null ? Duration.ofMillis(-1) : e.retryAfter();
+          return retryAfter == null ? Duration.ofMillis(-1) : retryAfter;
         })
         .onRetry(e -> {
           DeploymentError err = DeploymentErrorHandler.toError(e.getLastException(), config.platform());
@@ -255,7 +206,7 @@ public final class DeploymentRun {
       if (finished.get()) {
         throw new CancellationException("deployment ended");
       }
-      return service().uploadFiles(project(), files, p -> progress(DeploymentStatus.UPLOADING,
+      return steps.uploadOnce(service(), checkpoint, files, p -> progress(DeploymentStatus.UPLOADING,
           "Uploaded " + p.filesDone() + " of " + p.filesTotal() + " files", p));
     }).handle((r, e) -> {
       if (e == null) {
@@ -264,31 +215,22 @@ public final class DeploymentRun {
             new UploadProgress(files.size(), files.size(), r.bytesUploaded(), totalBytes));
         return r;
       }
-      DeploymentError err = DeploymentErrorHandler.toError(e, config.platform());
-      if (err.code() == ErrorCode.PLATFORM_UNAVAILABLE) {
-        err = new DeploymentError(ErrorCode.UPLOAD_FAILED, "Upload failed after " + attempt[0]
-            + " attempt" + (attempt[0] == 1 ? "" : "s") + ": " + err.message(), err.platform(),
-            err.httpStatus(), err.retryAfter(), err.requestId(), err.details());
-      }
-      throw new DeploymentException(err, unwrap(e));
+      throw new DeploymentException(steps.uploadExhausted(e, attempt[0], config.platform()), unwrap(e));
     });
   }
 
   private boolean retryable(Throwable e) {
-    if (e instanceof CancellationException || finished.get()) {
+    if (finished.get()) {
       return false;
     }
-    DeploymentError err = DeploymentErrorHandler.toError(e, config.platform());
-    if (err.retryAfter() != null && err.retryAfter().compareTo(s.uploadRetry().maxRetryAfter()) > 0) {
-      return false;
-    }
-    return s.errorHandler().isRetryable(err);
+    return steps.retryableUploadFailure(e, config.platform());
   }
 
   private CompletableFuture<PlatformDeployment> trigger(UploadResult upload) {
-    return service().triggerDeployment(project(), upload, files, config.target())
-        .thenApply(d -> {
-          platformDeployment = d;
+    return steps.trigger(service(), checkpoint, upload, files)
+        .thenApply(c -> {
+          checkpoint = c;
+          PlatformDeployment d = DeploymentSteps.platformDeployment(c);
           save(snapshot.withPlatformDeploymentId(d.id()));
           progress(DeploymentStatus.BUILDING, "Build started (" + d.id() + ")", null);
           return d;
@@ -302,7 +244,7 @@ public final class DeploymentRun {
     current = done;
     String deploymentId = platformDeployment().id();
     try {
-      logStream = service().streamBuildLogs(project(), deploymentId, new LogSink() {
+      logStream = steps.streamLogs(service(), checkpoint, new LogSink() {
         @Override
         public void line(String line) {
           onLogLine(line);
@@ -329,33 +271,24 @@ public final class DeploymentRun {
       if (finished.get() || done.isDone()) {
         return;
       }
-      CompletableFuture<BuildStatus> f;
-      try {
-        f = service().getDeploymentStatus(project(), deploymentId);
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
-      }
-      f.whenComplete((status, error) -> {
+      steps.pollOnce(service(), checkpoint).whenComplete((status, error) -> {
         Duration grown = min(next.multipliedBy(2), s.pollMaxInterval());
         if (error != null) {
-          DeploymentError err = DeploymentErrorHandler.toError(error, config.platform());
-          if (s.errorHandler().isRetryable(err) && failures + 1 < s.maxConsecutivePollFailures()) {
-            Duration wait = err.retryAfter() != null && err.retryAfter().compareTo(next) > 0
-                ? err.retryAfter() : next;
-            poll(done, deploymentId, wait, grown, failures + 1);
+          if (steps.retryablePollFailure(error, failures + 1, config.platform())) {
+            poll(done, deploymentId, steps.pollRetryDelay(error, next, config.platform()), grown,
+                failures + 1);
           } else {
             done.completeExceptionally(error);
           }
           return;
         }
-        switch (status.state()) {
-          case BUILDING -> poll(done, deploymentId, next, grown, 0);
-          case SUCCESS -> done.complete(status);
-          case FAILED -> done.completeExceptionally(new DeploymentException(status.error()));
-          case CANCELLED -> done.completeExceptionally(new DeploymentException(
-              DeploymentError.of(ErrorCode.BUILD_FAILED, "The deployment was cancelled on "
-                  + displayName + " (" + status.platformState() + ")").withPlatform(config.platform())));
-          default -> done.completeExceptionally(new IllegalStateException(status.state().name()));
+        RuntimeException failure = steps.buildFailure(status, displayName, config.platform());
+        if (failure != null) {
+          done.completeExceptionally(failure);
+        } else if (status.state() == BuildState.SUCCESS) {
+          done.complete(status);
+        } else {
+          poll(done, deploymentId, next, grown, 0);
         }
       });
     };
@@ -386,7 +319,7 @@ public final class DeploymentRun {
 
   /** After success: let the log stream drain (bounded), then GET the URL once if asked. */
   private CompletableFuture<@Nullable UrlCheck> verify(BuildStatus status) {
-    String url = status.url() != null ? status.url() : platformDeployment().url();
+    String url = steps.successUrl(status, checkpoint);
     if (url == null) {
       return CompletableFuture.failedFuture(new DeploymentException(DeploymentError.of(
           ErrorCode.UNKNOWN, displayName + " reported success without a URL").withPlatform(config.platform())));
@@ -472,7 +405,8 @@ public final class DeploymentRun {
             "The deployment did not finish within " + human(timeout) + " (it was "
                 + snapshot.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                 + "). The build may still finish on " + where
-                + (platformDeployment == null ? "" : ": check deployment " + platformDeployment.id()
+                + (checkpoint.platformDeployment() == null ? "" : ": check deployment "
+                    + checkpoint.platformDeployment().id()
                     + " in the " + where + " dashboard")
                 + ".")
         .withPlatform(config.platform());
@@ -482,8 +416,8 @@ public final class DeploymentRun {
   /** Cancels the run: stops local work, asks the platform to cancel, ends CANCELLED. */
   public boolean cancel() {
     PlatformService svc = service;
-    PlatformProject p = project;
-    PlatformDeployment d = platformDeployment;
+    PlatformProject p = checkpoint.project();
+    PlatformDeployment d = checkpoint.platformDeployment();
     boolean ended = end(DeploymentStatus.CANCELLED, null, "Cancelled");
     if (ended && svc != null && p != null && d != null) {
       try {
@@ -603,19 +537,11 @@ public final class DeploymentRun {
   }
 
   private PlatformProject project() {
-    PlatformProject p = project;
-    if (p == null) {
-      throw new IllegalStateException("no project yet");
-    }
-    return p;
+    return DeploymentSteps.project(checkpoint);
   }
 
   private PlatformDeployment platformDeployment() {
-    PlatformDeployment d = platformDeployment;
-    if (d == null) {
-      throw new IllegalStateException("no platform deployment yet");
-    }
-    return d;
+    return DeploymentSteps.platformDeployment(checkpoint);
   }
 
   private static Throwable unwrap(Throwable t) {
