@@ -10,6 +10,7 @@ import dev.deploykit.core.internal.RunSettings;
 import dev.deploykit.core.internal.Services;
 import dev.deploykit.core.spi.Credentials;
 import dev.deploykit.core.spi.CredentialsProvider;
+import dev.deploykit.core.spi.DeploymentCheckpoint;
 import dev.deploykit.core.spi.DeploymentStore;
 import dev.deploykit.core.spi.FallbackPublisher;
 import dev.deploykit.core.spi.PlatformContext;
@@ -40,6 +41,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -202,6 +204,13 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         }
         return CompletableFuture.completedFuture(before.get());
       }
+      if (before.isPresent() && !before.get().isTerminal() && !running.containsKey(before.get().id())
+          && before.get().platform().equals(config.platform())
+          && before.get().projectName().equals(config.projectName())
+          && before.get().userId().equals(userId)) {
+        // Recorded by an orchestrator that a restart ended: continue it rather than start again.
+        return resumeOne(before.get(), config, listener);
+      }
     }
     Duration timeout = config.timeout() != null ? config.timeout() : deploymentTimeout;
     Deployment initial = new Deployment(newId(), userId, config.projectName(), config.platform(),
@@ -209,17 +218,8 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         settings.clock().instant(), List.of(), null);
     String projectKey = config.platform() + "/" + config.projectName();
     DeploymentRun[] self = new DeploymentRun[1];
-    DeploymentRun run = new DeploymentRun(settings, config, initial, timeout, d -> {
-      DeploymentRun r = self[0];
-      running.remove(r.id());
-      if (key != null) {
-        byIdempotencyKey.remove(key, r);
-      }
-      projectTails.remove(projectKey, r.result());
-      if (d.status() != DeploymentStatus.SUCCESS) {
-        retainFiles(r);
-      }
-    });
+    DeploymentRun run = new DeploymentRun(settings, config, initial, timeout,
+        tidyUp(self, key, projectKey));
     self[0] = run;
     if (key != null) {
       DeploymentRun winner = byIdempotencyKey.putIfAbsent(key, run);
@@ -253,9 +253,140 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     } else if (previous[0] == null || previous[0].isDone()) {
       run.start();
     } else {
-      waitThenStart(run, previous[0], config);
+      waitThenStart(run, previous[0], config.projectName(), config.platform());
     }
     return run.result();
+  }
+
+  /** What a run does as it ends: leave the maps of running deployments, keep failed files. */
+  private java.util.function.Consumer<Deployment> tidyUp(DeploymentRun[] self,
+      @Nullable String key, String projectKey) {
+    return d -> {
+      DeploymentRun r = self[0];
+      running.remove(r.id());
+      if (key != null) {
+        byIdempotencyKey.remove(key, r);
+      }
+      projectTails.remove(projectKey, r.result());
+      if (d.status() != DeploymentStatus.SUCCESS) {
+        retainFiles(r);
+      }
+    };
+  }
+
+  /**
+   * Continues, after a restart, every deployment the store holds that did not end; as {@link
+   * #resume(Function)} without configs. Only deployments whose build had started continue (they
+   * need no files and no variable values); the others end FAILED with {@link
+   * ErrorCode#INVALID_CONFIG}, saying how to deploy them again.
+   */
+  public List<CompletableFuture<Deployment>> resume() {
+    return resume(d -> Optional.empty());
+  }
+
+  /**
+   * Continues, after a restart, every deployment the store holds that did not end (and that this
+   * orchestrator is not running), from its last checkpoint. Call it once at start-up, with a store
+   * that keeps checkpoints, such as deploy-store-jdbc's.
+   *
+   * <ul>
+   *   <li>A deployment whose build had started (BUILDING) follows that build again: polling, the
+   *       build log (lines the journal has are not added twice), the URL. It needs no config.
+   *   <li>A deployment interrupted earlier needs its files and variable values, which are never
+   *       stored: {@code configs} gives its {@link DeploymentConfig} (same project and platform),
+   *       looked up by the deployment's id, idempotency key or project. Its steps are done again,
+   *       except those its checkpoint shows as done: a project that exists is not created again;
+   *       an interrupted upload is redone (content-addressed uploads make that cheap). Without a
+   *       config it ends FAILED with {@link ErrorCode#INVALID_CONFIG}, saying how to deploy it
+   *       again.
+   * </ul>
+   *
+   * <p>Tokens come from this orchestrator's credentials provider, as for any deployment. Each
+   * resumed deployment gets its full timeout again from now. One orchestrator should resume a
+   * store: two resuming the same deployment would both follow it.
+   *
+   * @param configs the config of an interrupted deployment, or empty; called on this thread
+   * @return the final snapshots to come, one per deployment resumed or ended, oldest first
+   */
+  public List<CompletableFuture<Deployment>> resume(
+      Function<Deployment, Optional<DeploymentConfig>> configs) {
+    Objects.requireNonNull(configs, "configs");
+    List<CompletableFuture<Deployment>> out = new ArrayList<>();
+    for (Deployment d : settings.store().findUnfinished()) {
+      if (running.containsKey(d.id())) {
+        continue;
+      }
+      DeploymentConfig config;
+      try {
+        config = Objects.requireNonNull(configs.apply(d), "configs returned null").orElse(null);
+      } catch (RuntimeException e) {
+        out.add(CompletableFuture.completedFuture(endUnresumable(d, DeploymentError.of(
+            ErrorCode.INVALID_CONFIG, "Could not resume deployment " + d.id() + " of "
+                + d.projectName() + ": the configs function threw " + e.getClass().getSimpleName()
+                + "; deploy it again").withPlatform(d.platform()))));
+        continue;
+      }
+      out.add(resumeOne(d, config, null));
+    }
+    return out;
+  }
+
+  private CompletableFuture<Deployment> resumeOne(Deployment stored, @Nullable DeploymentConfig config,
+      @Nullable ProgressListener listener) {
+    if (config != null && (!config.platform().equals(stored.platform())
+        || !config.projectName().equals(stored.projectName()))) {
+      return CompletableFuture.completedFuture(endUnresumable(stored, DeploymentError.of(
+          ErrorCode.INVALID_CONFIG, "The config given to resume deployment " + stored.id()
+              + " deploys " + config.projectName() + " to " + config.platform() + ", not "
+              + stored.projectName() + " to " + stored.platform() + "; give that deployment's own"
+              + " config").withPlatform(stored.platform())));
+    }
+    Optional<DeploymentCheckpoint> checkpoint = settings.store().findCheckpoint(stored.id());
+    if (checkpoint.isEmpty()) {
+      return CompletableFuture.completedFuture(endUnresumable(stored, DeploymentError.of(
+          ErrorCode.INVALID_CONFIG, "Deployment " + stored.id() + " of " + stored.projectName()
+              + " was interrupted by a restart and the store holds no checkpoint of it; deploy it"
+              + " again").withPlatform(stored.platform())));
+    }
+    Duration timeout = config != null && config.timeout() != null ? config.timeout()
+        : checkpoint.get().timeout() != null ? checkpoint.get().timeout() : deploymentTimeout;
+    String key = stored.idempotencyKey();
+    String projectKey = stored.platform() + "/" + stored.projectName();
+    DeploymentRun[] self = new DeploymentRun[1];
+    DeploymentRun run = new DeploymentRun(settings, config, stored, checkpoint.get(),
+        settings.store().logLines(stored.id()), timeout, tidyUp(self, key, projectKey));
+    self[0] = run;
+    if (key != null) {
+      DeploymentRun winner = byIdempotencyKey.putIfAbsent(key, run);
+      if (winner != null) {
+        return joined(winner, listener);
+      }
+    }
+    running.put(run.id(), run);
+    if (listener != null) {
+      settings.tracker().subscribe(run.id(), listener);
+    }
+    run.recordResumed("Resuming the deployment of " + stored.projectName() + " to "
+        + stored.platform() + " after a restart");
+    CompletableFuture<Deployment>[] previous = new CompletableFuture[1];
+    projectTails.compute(projectKey, (k, tail) -> {
+      previous[0] = tail;
+      return run.result();
+    });
+    if (previous[0] == null || previous[0].isDone()) {
+      run.start();
+    } else {
+      waitThenStart(run, previous[0], stored.projectName(), stored.platform());
+    }
+    return run.result();
+  }
+
+  /** Ends a stored deployment that cannot continue: FAILED with {@code error}, saved. */
+  private Deployment endUnresumable(Deployment stored, DeploymentError error) {
+    Deployment d = stored.withStatus(DeploymentStatus.FAILED, settings.clock().instant())
+        .withError(error);
+    settings.store().save(d);
+    return d;
   }
 
   private CompletableFuture<Deployment> joined(DeploymentRun run, @Nullable ProgressListener listener) {
@@ -271,9 +402,9 @@ public final class DeploymentOrchestrator implements AutoCloseable {
   }
 
   private void waitThenStart(DeploymentRun run, CompletableFuture<Deployment> previous,
-      DeploymentConfig config) {
+      String projectName, String platform) {
     settings.tracker().update(run.id(), DeploymentStatus.PENDING,
-        "Waiting for the running deployment of " + config.projectName() + " to end");
+        "Waiting for the running deployment of " + projectName + " to end");
     CompletableFuture<Boolean> waited = new CompletableFuture<>();
     var timer = settings.scheduler().schedule(() -> waited.complete(false),
         concurrentWaitLimit.toMillis(), TimeUnit.MILLISECONDS);
@@ -287,7 +418,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
       } else {
         run.failBeforeStart(DeploymentError.of(ErrorCode.TIMEOUT,
             "Waited " + concurrentWaitLimit.toSeconds() + " s for the running deployment of "
-                + config.projectName() + " to end; try again later").withPlatform(config.platform()));
+                + projectName + " to end; try again later").withPlatform(platform));
       }
     }, settings.executor());
   }

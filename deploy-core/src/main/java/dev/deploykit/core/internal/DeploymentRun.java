@@ -54,7 +54,12 @@ public final class DeploymentRun {
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentRun.class);
 
   private final RunSettings s;
-  private final DeploymentConfig config;
+  private final @Nullable DeploymentConfig config;
+  private final String platform;
+  private final String projectName;
+  /** A resumed run: the journal's lines; a new one: empty. Guarded by {@link #logTail}. */
+  private final List<String> journaled;
+  private int journalMatched;
   private final Duration timeout;
   private final CompletableFuture<Deployment> result = new CompletableFuture<>();
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -87,11 +92,55 @@ public final class DeploymentRun {
     this.onEnd = onEnd;
     this.s = settings;
     this.config = config;
+    this.platform = initial.platform();
+    this.projectName = initial.projectName();
     this.snapshot = initial;
     this.timeout = timeout;
     this.redactor = redactorFor(config.environmentVariables(), List.of());
     this.steps = new DeploymentSteps(settings);
     this.checkpoint = DeploymentCheckpoint.start(initial.id(), config, initial.createdAt());
+    this.journaled = List.of();
+  }
+
+  /**
+   * Creates a run that continues a deployment a restart interrupted, from its stored snapshot and
+   * checkpoint. Without a config only a deployment whose build started can continue (it needs no
+   * files and no variable values); with one, the steps before the build are done again, skipping
+   * what the checkpoint shows as done.
+   *
+   * @param journal the build-log lines journaled before the restart, so that a log stream that
+   *     replays them from the start adds none twice
+   */
+  public DeploymentRun(RunSettings settings, @Nullable DeploymentConfig config, Deployment stored,
+      DeploymentCheckpoint checkpoint, List<String> journal, Duration timeout,
+      java.util.function.Consumer<Deployment> onEnd) {
+    this.onEnd = onEnd;
+    this.s = settings;
+    this.config = config;
+    this.platform = stored.platform();
+    this.projectName = stored.projectName();
+    this.snapshot = stored;
+    this.timeout = timeout;
+    this.redactor = redactorFor(config == null ? List.of() : config.environmentVariables(), List.of());
+    this.steps = new DeploymentSteps(settings);
+    this.checkpoint = config == null ? checkpoint : new DeploymentCheckpoint(checkpoint.deploymentId(),
+        checkpoint.step(), config.target(), config.settings(), checkpoint.variableNames(),
+        config.verifyUrl(), config.healthPath(), config.timeout(), checkpoint.manifestHash(),
+        checkpoint.project(), checkpoint.platformDeployment(), checkpoint.updatedAt());
+    this.journaled = List.copyOf(journal);
+    synchronized (logTail) {
+      for (String line : journaled) {
+        logTail.addLast(line);
+        while (logTail.size() > s.logTailLines()) {
+          logTail.removeFirst();
+        }
+      }
+    }
+  }
+
+  /** Whether this run continues a deployment whose build had started: it only follows the build. */
+  private boolean followsBuildOnly() {
+    return config == null || checkpoint.platformDeployment() != null;
   }
 
   /** Returns the deployment's id. */
@@ -116,8 +165,19 @@ public final class DeploymentRun {
 
   /** Records the deployment as PENDING. Called before {@link #start()}. */
   public void record(String message) {
-    s.store().save(snapshot);
+    try {
+      s.store().save(snapshot, checkpoint);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not record deployment {}: {}", id(), e.toString());
+      failBeforeStart(DeploymentErrorHandler.toError(e, null));
+      return;
+    }
     s.tracker().update(snapshot.id(), DeploymentStatus.PENDING, message);
+  }
+
+  /** Reports a resumed deployment to the tracker. Called before {@link #start()}. */
+  public void recordResumed(String message) {
+    s.tracker().update(snapshot.id(), snapshot.status(), message);
   }
 
   /** Starts the steps now; the timeout starts counting now. */
@@ -126,11 +186,28 @@ public final class DeploymentRun {
       return;
     }
     timeoutTask = s.scheduler().schedule(this::onTimeout, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (followsBuildOnly()) {
+      CompletableFuture.runAsync(this::prepareToFollow, s.executor())
+          .thenCompose(v -> step(DeploymentStatus.BUILDING, "Following build "
+              + platformDeployment().id() + " on " + displayName + " again after a restart",
+              () -> CompletableFuture.completedFuture(null)))
+          .thenCompose(v -> monitor())
+          .thenCompose(this::verify)
+          .whenComplete((check, error) -> {
+            if (error != null) {
+              fail(error);
+            } else {
+              succeed(check);
+            }
+          });
+      return;
+    }
     CompletableFuture.runAsync(this::prepare, s.executor())
         .thenCompose(v -> step(DeploymentStatus.GENERATING, "Preparing the project's files",
             this::generate))
         .thenCompose(v -> step(DeploymentStatus.CREATING_PROJECT,
-            "Creating project " + config.projectName() + " on " + displayName, this::createProject))
+            (checkpoint.project() == null ? "Creating project " : "Reusing project ") + projectName
+                + " on " + displayName, this::createProject))
         .thenCompose(v -> step(DeploymentStatus.CONFIGURING,
             "Setting " + variables.size() + " environment variables", this::configure))
         .thenCompose(v -> step(DeploymentStatus.UPLOADING, "Uploading " + files.size() + " files",
@@ -151,27 +228,60 @@ public final class DeploymentRun {
   // ---- steps -------------------------------------------------------------------------------
 
   private void prepare() {
-    PlatformProvider provider = steps.provider(config.platform());
+    PlatformProvider provider = steps.provider(platform);
     displayName = provider.displayName();
-    variables = steps.mergeVariables(config);
+    variables = steps.mergeVariables(config());
     checkpoint = checkpoint.withVariables(variables);
     redactor = redactorFor(variables, List.of());
     steps.validate(variables);
-    Credentials credentials = steps.credentials(provider, config.platform(), snapshot.userId());
+    Credentials credentials = steps.credentials(provider, platform, snapshot.userId());
     redactor = redactorFor(variables, List.of(credentials.token()));
-    service = steps.service(provider, config.platform(), credentials, config.settings());
+    service = steps.service(provider, platform, credentials, checkpoint.settings());
+  }
+
+  /** For a run that only follows a started build: the platform and the token, no variables. */
+  private void prepareToFollow() {
+    PlatformProvider provider = steps.provider(platform);
+    displayName = provider.displayName();
+    if (checkpoint.platformDeployment() == null) {
+      throw new DeploymentException(DeploymentError.of(ErrorCode.INVALID_CONFIG, "Deployment "
+          + id() + " of " + projectName + " was interrupted by a restart while "
+          + snapshot.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+          + ", before its build started; its files and variable values are not stored. Resume it"
+          + " with orchestrator.resume(configs) giving its DeploymentConfig, or deploy again"
+          + (snapshot.idempotencyKey() == null ? "" : " with idempotency key "
+              + snapshot.idempotencyKey())
+          + (checkpoint.project() == null ? "" : " (project " + checkpoint.project().id()
+              + " is reused, not created again)")
+          + ".").withPlatform(platform));
+    }
+    Credentials credentials = steps.credentials(provider, platform, snapshot.userId());
+    redactor = redactorFor(config == null ? List.of() : config.environmentVariables(),
+        List.of(credentials.token()));
+    service = steps.service(provider, platform, credentials, checkpoint.settings());
+  }
+
+  private DeploymentConfig config() {
+    DeploymentConfig c = config;
+    if (c == null) {
+      throw new IllegalStateException("no config");
+    }
+    return c;
   }
 
   private CompletableFuture<Void> generate() {
     return CompletableFuture.runAsync(() -> {
-      files = steps.generate(config, variables);
+      files = steps.generate(config(), variables);
+      String before = checkpoint.manifestHash();
       checkpoint = checkpoint.withFiles(files);
-      progress(DeploymentStatus.GENERATING, files.size() + " files ready", null);
+      progress(DeploymentStatus.GENERATING, files.size() + " files ready"
+          + (before == null || before.equals(checkpoint.manifestHash()) ? ""
+              : " (they changed since the attempt a restart interrupted)"), null);
     }, s.executor());
   }
 
   private CompletableFuture<Void> createProject() {
-    return steps.createProject(service(), checkpoint, config.projectName(), files)
+    return steps.createProject(service(), checkpoint, projectName, files)
         .thenAccept(c -> {
           checkpoint = c;
           save(snapshot.withPlatformProjectId(DeploymentSteps.project(c).id()));
@@ -191,12 +301,12 @@ public final class DeploymentRun {
         .withBackoff(s.uploadRetry().initialDelay(), s.uploadRetry().maxDelay())
         .withJitter(s.uploadRetry().jitter())
         .withDelayFn(ctx -> {
-          Duration retryAfter = steps.uploadRetryAfter(ctx.getLastException(), config.platform());
+          Duration retryAfter = steps.uploadRetryAfter(ctx.getLastException(), platform);
           // A negative delay tells Failsafe to use the backoff; null is not allowed.
           return retryAfter == null ? Duration.ofMillis(-1) : retryAfter;
         })
         .onRetry(e -> {
-          DeploymentError err = DeploymentErrorHandler.toError(e.getLastException(), config.platform());
+          DeploymentError err = DeploymentErrorHandler.toError(e.getLastException(), platform);
           progress(DeploymentStatus.UPLOADING, "Upload attempt " + e.getAttemptCount() + " failed ("
               + redactor.redact(err.message()) + "); retrying", null);
         })
@@ -215,7 +325,7 @@ public final class DeploymentRun {
             new UploadProgress(files.size(), files.size(), r.bytesUploaded(), totalBytes));
         return r;
       }
-      throw new DeploymentException(steps.uploadExhausted(e, attempt[0], config.platform()), unwrap(e));
+      throw new DeploymentException(steps.uploadExhausted(e, attempt[0], platform), unwrap(e));
     });
   }
 
@@ -223,7 +333,7 @@ public final class DeploymentRun {
     if (finished.get()) {
       return false;
     }
-    return steps.retryableUploadFailure(e, config.platform());
+    return steps.retryableUploadFailure(e, platform);
   }
 
   private CompletableFuture<PlatformDeployment> trigger(UploadResult upload) {
@@ -274,15 +384,15 @@ public final class DeploymentRun {
       steps.pollOnce(service(), checkpoint).whenComplete((status, error) -> {
         Duration grown = min(next.multipliedBy(2), s.pollMaxInterval());
         if (error != null) {
-          if (steps.retryablePollFailure(error, failures + 1, config.platform())) {
-            poll(done, deploymentId, steps.pollRetryDelay(error, next, config.platform()), grown,
+          if (steps.retryablePollFailure(error, failures + 1, platform)) {
+            poll(done, deploymentId, steps.pollRetryDelay(error, next, platform), grown,
                 failures + 1);
           } else {
             done.completeExceptionally(error);
           }
           return;
         }
-        RuntimeException failure = steps.buildFailure(status, displayName, config.platform());
+        RuntimeException failure = steps.buildFailure(status, displayName, platform);
         if (failure != null) {
           done.completeExceptionally(failure);
         } else if (status.state() == BuildState.SUCCESS) {
@@ -309,6 +419,20 @@ public final class DeploymentRun {
     }
     String safe = redactor.redact(line);
     synchronized (logTail) {
+      if (journalMatched >= 0 && journalMatched < journaled.size()) {
+        // A stream that replays the build log from its start after a restart: skip what the
+        // journal has, as long as the replay matches it line for line.
+        if (journaled.get(journalMatched).equals(safe)) {
+          journalMatched++;
+          return;
+        }
+        journalMatched = -1;
+      }
+      try {
+        s.store().appendLogLines(id(), List.of(safe));
+      } catch (RuntimeException e) {
+        LOG.warn("Could not journal a build-log line of {}: {}", id(), e.toString());
+      }
       logTail.addLast(safe);
       while (logTail.size() > s.logTailLines()) {
         logTail.removeFirst();
@@ -322,11 +446,11 @@ public final class DeploymentRun {
     String url = steps.successUrl(status, checkpoint);
     if (url == null) {
       return CompletableFuture.failedFuture(new DeploymentException(DeploymentError.of(
-          ErrorCode.UNKNOWN, displayName + " reported success without a URL").withPlatform(config.platform())));
+          ErrorCode.UNKNOWN, displayName + " reported success without a URL").withPlatform(platform)));
     }
     save(snapshot.withDeploymentUrl(url));
     CompletableFuture<Void> drained = drainLogs();
-    if (!config.verifyUrl() || !(url.startsWith("http://") || url.startsWith("https://"))) {
+    if (!checkpoint.verifyUrl() || !(url.startsWith("http://") || url.startsWith("https://"))) {
       return drained.thenApply(v -> null);
     }
     return drained.thenCompose(v -> checkUrl(url));
@@ -348,8 +472,8 @@ public final class DeploymentRun {
   }
 
   private CompletableFuture<@Nullable UrlCheck> checkUrl(String url) {
-    String target = url.endsWith("/") && config.healthPath().startsWith("/")
-        ? url + config.healthPath().substring(1) : url + config.healthPath();
+    String target = url.endsWith("/") && checkpoint.healthPath().startsWith("/")
+        ? url + checkpoint.healthPath().substring(1) : url + checkpoint.healthPath();
     Instant start = s.clock().instant();
     long startNanos = System.nanoTime();
     progress(DeploymentStatus.BUILDING, "Checking " + target, null);
@@ -389,7 +513,7 @@ public final class DeploymentRun {
     if (finished.get()) {
       return;
     }
-    DeploymentError err = DeploymentErrorHandler.toError(cause, service == null ? null : config.platform());
+    DeploymentError err = DeploymentErrorHandler.toError(cause, service == null ? null : platform);
     err = err.withMessage(redactor.redact(err.message()));
     if (err.code() == ErrorCode.UNKNOWN) {
       LOG.warn("Deployment {} failed unexpectedly", id(), cause);
@@ -400,7 +524,7 @@ public final class DeploymentRun {
   }
 
   private void onTimeout() {
-    String where = displayName == null ? config.platform() : displayName;
+    String where = displayName == null ? platform : displayName;
     DeploymentError err = DeploymentError.of(ErrorCode.TIMEOUT,
             "The deployment did not finish within " + human(timeout) + " (it was "
                 + snapshot.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
@@ -409,7 +533,7 @@ public final class DeploymentRun {
                     + checkpoint.platformDeployment().id()
                     + " in the " + where + " dashboard")
                 + ".")
-        .withPlatform(config.platform());
+        .withPlatform(platform);
     end(DeploymentStatus.TIMED_OUT, err, null);
   }
 
@@ -423,12 +547,12 @@ public final class DeploymentRun {
       try {
         svc.cancelDeployment(p, d.id()).whenComplete((v, e) -> {
           if (e != null) {
-            LOG.info("{} could not cancel deployment {}: {}", config.platform(), d.id(),
-                DeploymentErrorHandler.toError(e, config.platform()).message());
+            LOG.info("{} could not cancel deployment {}: {}", platform, d.id(),
+                DeploymentErrorHandler.toError(e, platform).message());
           }
         });
       } catch (RuntimeException e) {
-        LOG.info("{} could not cancel deployment {}: {}", config.platform(), d.id(), e.toString());
+        LOG.info("{} could not cancel deployment {}: {}", platform, d.id(), e.toString());
       }
     }
     return ended;
@@ -512,13 +636,28 @@ public final class DeploymentRun {
     }
   }
 
+  /**
+   * Records a snapshot and the checkpoint that goes with it, before the run relies on what they
+   * say. A store that fails fails the deployment, except for the final snapshot (logged).
+   */
   private void save(Deployment d) {
     synchronized (lock) {
       if (finished.get() && !d.status().isTerminal()) {
         return;
       }
       snapshot = d;
-      s.store().save(d);
+      DeploymentCheckpoint c = checkpoint.withStep(d.status(), d.updatedAt());
+      checkpoint = c;
+      if (d.status().isTerminal()) {
+        try {
+          s.store().save(d, c);
+        } catch (RuntimeException e) {
+          LOG.warn("Could not store the final state {} of deployment {}: {}", d.status(), id(),
+              e.toString());
+        }
+      } else {
+        s.store().save(d, c);
+      }
     }
   }
 

@@ -1,16 +1,27 @@
 package dev.deploykit.core.internal;
 
 import dev.deploykit.core.Deployment;
+import dev.deploykit.core.spi.DeploymentCheckpoint;
 import dev.deploykit.core.spi.DeploymentStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The default store: snapshots in memory, for the life of the orchestrator. */
+/**
+ * The default store: snapshots, checkpoints and build logs in memory, for the life of the
+ * orchestrator. Each deployment's journal keeps its last {@value #MAX_LOG_LINES} lines.
+ */
 public final class InMemoryDeploymentStore implements DeploymentStore {
+  static final int MAX_LOG_LINES = 10_000;
+
   private final Map<String, Deployment> byId = new ConcurrentHashMap<>();
   private final Map<String, String> idByKey = new ConcurrentHashMap<>();
+  private final Map<String, DeploymentCheckpoint> checkpoints = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> logs = new ConcurrentHashMap<>();
 
   @Override
   public void save(Deployment deployment) {
@@ -30,5 +41,45 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
   public Optional<Deployment> findByIdempotencyKey(String idempotencyKey) {
     String id = idByKey.get(Objects.requireNonNull(idempotencyKey, "idempotencyKey"));
     return id == null ? Optional.empty() : find(id);
+  }
+
+  @Override
+  public void saveCheckpoint(DeploymentCheckpoint checkpoint) {
+    checkpoints.put(checkpoint.deploymentId(), checkpoint);
+  }
+
+  @Override
+  public Optional<DeploymentCheckpoint> findCheckpoint(String deploymentId) {
+    return Optional.ofNullable(checkpoints.get(Objects.requireNonNull(deploymentId, "deploymentId")));
+  }
+
+  @Override
+  public void appendLogLines(String deploymentId, List<String> lines) {
+    List<String> journal = logs.computeIfAbsent(deploymentId, k -> new ArrayList<>());
+    synchronized (journal) {
+      journal.addAll(lines);
+      if (journal.size() > MAX_LOG_LINES) {
+        journal.subList(0, journal.size() - MAX_LOG_LINES).clear();
+      }
+    }
+  }
+
+  @Override
+  public List<String> logLines(String deploymentId) {
+    List<String> journal = logs.get(Objects.requireNonNull(deploymentId, "deploymentId"));
+    if (journal == null) {
+      return List.of();
+    }
+    synchronized (journal) {
+      return List.copyOf(journal);
+    }
+  }
+
+  @Override
+  public List<Deployment> findUnfinished() {
+    return byId.values().stream()
+        .filter(d -> !d.isTerminal())
+        .sorted(Comparator.comparing(Deployment::createdAt))
+        .toList();
   }
 }
