@@ -307,6 +307,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
    *
    * @param configs the config of an interrupted deployment, or empty; called on this thread
    * @return the final snapshots to come, one per deployment resumed or ended, oldest first
+   * @throws DeploymentException if the store cannot list the unfinished deployments
    */
   public List<CompletableFuture<Deployment>> resume(
       Function<Deployment, Optional<DeploymentConfig>> configs) {

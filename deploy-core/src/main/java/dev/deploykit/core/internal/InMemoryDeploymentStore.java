@@ -12,8 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The default store: snapshots, checkpoints and build logs in memory, for the life of the
- * orchestrator. Each deployment's journal keeps its last {@value #MAX_LOG_LINES} lines.
+ * The default store: snapshots and checkpoints in memory, for the life of the orchestrator. The
+ * build-log journal is kept only while a deployment runs (its last {@value #MAX_LOG_LINES} lines),
+ * so memory does not grow with every finished deployment's log: a memory journal cannot outlive
+ * the process anyway.
  */
 public final class InMemoryDeploymentStore implements DeploymentStore {
   static final int MAX_LOG_LINES = 10_000;
@@ -27,6 +29,9 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
   public void save(Deployment deployment) {
     Objects.requireNonNull(deployment, "deployment");
     byId.put(deployment.id(), deployment);
+    if (deployment.isTerminal()) {
+      logs.remove(deployment.id());
+    }
     if (deployment.idempotencyKey() != null) {
       idByKey.put(deployment.idempotencyKey(), deployment.id());
     }
