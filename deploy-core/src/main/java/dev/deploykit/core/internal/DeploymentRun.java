@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeploymentRun {
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentRun.class);
+  /** The longest build-log line kept; the rest is cut (documented on DeploymentOrchestrator). */
+  public static final int MAX_LOG_LINE_CHARS = 8 * 1024;
+  /** The most files one deployment may hold, whatever their source. */
+  public static final int MAX_FILES = dev.deploykit.core.ProjectFiles.DEFAULT_MAX_FILES;
 
   private final RunSettings s;
   private final DeploymentConfig config;
@@ -206,6 +210,11 @@ public final class DeploymentRun {
       }
       if (out.isEmpty()) {
         throw new DeploymentException(ErrorCode.INVALID_CONFIG, "There are no files to deploy");
+      }
+      if (out.size() > MAX_FILES) {
+        throw new DeploymentException(ErrorCode.INVALID_CONFIG, "The project has " + out.size()
+            + " files; a deployment may hold at most " + MAX_FILES + ". Leave build output and"
+            + " dependencies (node_modules) out, or list them in .deployignore");
       }
       files = List.copyOf(out);
       progress(DeploymentStatus.GENERATING, files.size() + " files ready", null);
@@ -375,6 +384,10 @@ public final class DeploymentRun {
       return;
     }
     String safe = redactor.redact(line);
+    if (safe.length() > MAX_LOG_LINE_CHARS) {
+      safe = safe.substring(0, MAX_LOG_LINE_CHARS) + "... (" + (safe.length() - MAX_LOG_LINE_CHARS)
+          + " more characters cut)";
+    }
     synchronized (logTail) {
       logTail.addLast(safe);
       while (logTail.size() > s.logTailLines()) {
