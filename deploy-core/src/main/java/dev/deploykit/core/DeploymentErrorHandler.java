@@ -204,7 +204,8 @@ public final class DeploymentErrorHandler {
 
   /**
    * Returns whether repeating the same request may succeed: every {@link ErrorSeverity#TEMPORARY}
-   * error, and an UPLOAD_FAILED without an HTTP status or with 408, 429 or a 5xx.
+   * error, and an UPLOAD_FAILED without an HTTP status or with 408, 429, a 5xx, or a 2xx (a
+   * success status on an error means the answer was malformed or cut short).
    */
   public boolean isRetryable(DeploymentError error) {
     if (classifyError(error) == ErrorSeverity.TEMPORARY) {
@@ -214,7 +215,8 @@ public final class DeploymentErrorHandler {
       return false;
     }
     Integer status = error.httpStatus();
-    return status == null || status == 408 || status == 429 || (status >= 500 && status <= 599);
+    return status == null || status == 408 || status == 429 || (status >= 500 && status <= 599)
+        || (status >= 200 && status <= 299);
   }
 
   /**

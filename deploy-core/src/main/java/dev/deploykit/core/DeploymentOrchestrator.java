@@ -57,6 +57,17 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. No thread sleeps or blocks waiting on a platform: every wait is a task on one
  * small scheduler (2 threads by default), so thousands of deployments in flight share a handful of
  * threads. {@link #close()} stops the threads the orchestrator created.
+ *
+ * <p><b>Bounds.</b> A deployment holds at most 20,000 files ({@link ProjectFiles#DEFAULT_MAX_FILES},
+ * whatever their source: a folder, a generator or a list), else it fails {@code INVALID_CONFIG}
+ * before anything is sent; a folder's files are also bounded in size by {@link ProjectFiles}. A
+ * build-log line longer than 8,192 characters is cut there (the rest is replaced by a note of how
+ * much was cut) before it reaches the log tail, progress updates and listeners. Every deployment
+ * ends within its timeout (5 minutes by default), whatever the platform does. A {@link
+ * ProgressListener} that blocks never delays a deployment: it holds one of the tracker's two
+ * delivery threads (a daemon) until it returns, and its own updates queue up to {@link
+ * ProgressTracker.Builder#listenerQueueCapacity(int)} (10,000; the oldest dropped beyond that).
+ * {@link #close()} does not interrupt it.
  */
 public final class DeploymentOrchestrator implements AutoCloseable {
   private static final Object SHARED_LOCK = new Object();

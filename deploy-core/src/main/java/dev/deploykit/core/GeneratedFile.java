@@ -86,6 +86,14 @@ public final class GeneratedFile {
       if (c < 0x20 || c == 0x7f) {
         throw new InvalidPathException(path, "it contains a control character");
       }
+      if (Character.isHighSurrogate(c) && i + 1 < path.length()
+          && Character.isLowSurrogate(path.charAt(i + 1))) {
+        i++; // a valid pair
+      } else if (Character.isSurrogate(c)) {
+        // No UTF-8 encoding exists for it: a ZIP entry, a tarball or a platform could not hold it.
+        throw new InvalidPathException(path.replace(c, '?'),
+            "it is not valid Unicode (an unpaired surrogate)");
+      }
     }
     for (String segment : path.split("/", -1)) {
       if (segment.isEmpty()) {

@@ -6,6 +6,8 @@ import dev.deploykit.env.EnvironmentVariable;
 import dev.deploykit.testing.InMemoryPlatform;
 import dev.deploykit.testing.InMemoryPlatform.Operation;
 import dev.deploykit.testing.RecordingProgressListener;
+import dev.deploykit.testing.SecretCanary;
+import dev.deploykit.testing.SecretCanaryExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deploys with sensitive values holding a canary and proves the canary appears nowhere a user or
@@ -24,8 +27,15 @@ class SecretLeakTest {
   private static final String CANARY = "Canary7Qx9Zr4Leak";
   private static final String TOKEN = "tok-" + CANARY + "-token";
 
+  /** Also fails the test if its canary reaches the DEBUG log or the console. */
+  @RegisterExtension
+  static SecretCanaryExtension leakCheck =
+      SecretCanaryExtension.create().withLogFile(Path.of("target/test-logs.txt"));
+
   @Test
-  void deploy_withSensitiveValues_leaksThemNowhere() throws Exception {
+  void deploy_withSensitiveValues_leaksThemNowhere(SecretCanary secretCanary) throws Exception {
+    final String CANARY = secretCanary.canary();
+    final String TOKEN = secretCanary.token();
     List<String> seen = new ArrayList<>();
     String[] failureId = new String[1];
     try (InMemoryPlatform platform = InMemoryPlatform.builder()
@@ -76,6 +86,7 @@ class SecretLeakTest {
     }
     for (String text : seen) {
       assertThat(text).doesNotContain(CANARY);
+      secretCanary.scanText("seen", text);
     }
     Path log = Path.of("target/test-logs.txt");
     assertThat(log).as("slf4j-simple writes this module's test logs there").exists();

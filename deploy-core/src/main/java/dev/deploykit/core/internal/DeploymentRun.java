@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeploymentRun {
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentRun.class);
+  /** The longest build-log line kept; the rest is cut (documented on DeploymentOrchestrator). */
+  public static final int MAX_LOG_LINE_CHARS = 8 * 1024;
+  /** The most files one deployment may hold, whatever their source. */
+  public static final int MAX_FILES = DeploymentSteps.MAX_FILES;
 
   private final RunSettings s;
   private final @Nullable DeploymentConfig config;
@@ -418,6 +422,10 @@ public final class DeploymentRun {
       return;
     }
     String safe = redactor.redact(line);
+    if (safe.length() > MAX_LOG_LINE_CHARS) {
+      safe = safe.substring(0, MAX_LOG_LINE_CHARS) + "... (" + (safe.length() - MAX_LOG_LINE_CHARS)
+          + " more characters cut)";
+    }
     synchronized (logTail) {
       if (journalMatched >= 0 && journalMatched < journaled.size()) {
         // A stream that replays the build log from its start after a restart: skip what the

@@ -43,6 +43,9 @@ import org.jspecify.annotations.Nullable;
  * is content-addressed or replaces what was there. Thread-safe.
  */
 public final class DeploymentSteps {
+  /** The most files one deployment may hold, whatever their source. */
+  public static final int MAX_FILES = dev.deploykit.core.ProjectFiles.DEFAULT_MAX_FILES;
+
   private final RunSettings s;
 
   public DeploymentSteps(RunSettings settings) {
@@ -119,6 +122,11 @@ public final class DeploymentSteps {
     }
     if (out.isEmpty()) {
       throw new DeploymentException(ErrorCode.INVALID_CONFIG, "There are no files to deploy");
+    }
+    if (out.size() > MAX_FILES) {
+      throw new DeploymentException(ErrorCode.INVALID_CONFIG, "The project has " + out.size()
+          + " files; a deployment may hold at most " + MAX_FILES + ". Leave build output and"
+          + " dependencies (node_modules) out, or list them in .deployignore");
     }
     return List.copyOf(out);
   }

@@ -63,7 +63,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Secrets.</b> The authorization headers are added only to requests to the base URL's own
  * scheme, host and port, so a token never leaves for another host (an upload URL a platform hands
  * out, say). No message this class makes contains the token: if a platform echoes it in an error
- * body, every occurrence is replaced with {@code ****}. Logging (SLF4J, logger {@code
+ * body, every occurrence is replaced with {@code ****}.
+ *
+ * <p><b>Redirects.</b> The JDK's {@link HttpClient} copies every header, {@code Authorization}
+ * included, to the target of a redirect, whatever its host. So {@link Builder#build()} refuses a
+ * context whose client follows redirects ({@link HttpClient.Redirect#NORMAL} or {@code ALWAYS}),
+ * with {@code INVALID_CONFIG}; the orchestrator's default client never follows them. A 3xx answer
+ * is mapped to {@code INVALID_CONFIG} naming the host it points to (never its path or query), and
+ * nothing is sent there. Logging (SLF4J, logger {@code
  * dev.deploykit.core.spi.PlatformHttp.<platform>}) is at DEBUG only and names the method, the path
  * (never the query string), the status, the duration and the platform's request id; never a header
  * or a body.
@@ -73,6 +80,8 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>HTTP status to error code</caption>
  *   <tr><th>status</th><th>code</th></tr>
+ *   <tr><td>3xx</td><td>INVALID_CONFIG: the API URL redirects (often http to https, or a moved
+ *       host); the redirect is not followed</td></tr>
  *   <tr><td>400, 422</td><td>INVALID_CONFIG, with the platform's message</td></tr>
  *   <tr><td>401</td><td>AUTH_FAILED</td></tr>
  *   <tr><td>403</td><td>INSUFFICIENT_PERMISSIONS; RATE_LIMIT_EXCEEDED when {@code
@@ -137,7 +146,7 @@ public final class PlatformHttp {
     this.defaultHeaders = Map.copyOf(b.defaultHeaders);
     this.requestIdHeaders = List.copyOf(b.requestIdHeaders);
     this.errorBodyReader = b.errorBodyReader;
-    this.requestTimeout = b.requestTimeout;
+    this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : settingTimeout(context);
     this.errorMessages = b.errorMessages;
     List<String> secrets = new ArrayList<>();
     secrets.add(context.credentials().token());
@@ -511,6 +520,12 @@ public final class PlatformHttp {
       what = displayName + " rate limit was reached";
       fix = retryAfter.map(d -> "Retry in " + humanSeconds(d) + ".")
           .orElse("Wait a while before trying again.");
+    } else if (status >= 300 && status <= 399) {
+      code = ErrorCode.INVALID_CONFIG;
+      what = displayName + " redirected the request" + redirectTarget(headers);
+      fix = "deploykit does not follow redirects, so that the token never leaves the API host;"
+          + " check the " + platform + ".apiUrl setting (https, and the host the platform"
+          + " documents).";
     } else if (status == 400 || status == 422) {
       code = ErrorCode.INVALID_CONFIG;
       what = displayName + " rejected the request";
@@ -570,6 +585,24 @@ public final class PlatformHttp {
     List<String> details = platformCode == null ? List.of() : List.of("platform code: " + platformCode);
     return new DeploymentError(code, message.toString(), platform, status,
         retryAfter.orElse(null), requestId(headers), details);
+  }
+
+  /** Says where a redirect points: scheme, host and port only, never the path or query. */
+  private static String redirectTarget(HttpHeaders headers) {
+    Optional<String> location = headers.firstValue("location");
+    if (location.isEmpty()) {
+      return "";
+    }
+    try {
+      URI uri = new URI(location.get().strip());
+      if (uri.getHost() == null) {
+        return " to another path";
+      }
+      return " to " + Objects.toString(uri.getScheme(), "http").toLowerCase(Locale.ROOT) + "://"
+          + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    } catch (java.net.URISyntaxException e) {
+      return "";
+    }
   }
 
   private PlatformErrorBody readErrorBody(byte[] body) {
@@ -661,6 +694,29 @@ public final class PlatformHttp {
     return "PlatformHttp[" + platform + ", " + baseUrl + "]";
   }
 
+  /** The {@code requestTimeout} setting: milliseconds or ISO-8601; 30 seconds without one. */
+  private static Duration settingTimeout(PlatformContext context) {
+    Optional<String> value = context.setting("requestTimeout").map(String::strip);
+    if (value.isEmpty() || value.get().isEmpty()) {
+      return DEFAULT_REQUEST_TIMEOUT;
+    }
+    @Nullable Duration d;
+    try {
+      d = value.get().chars().allMatch(Character::isDigit)
+          ? Duration.ofMillis(Long.parseLong(value.get()))
+          : Duration.parse(value.get());
+    } catch (RuntimeException e) {
+      d = null;
+    }
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new DeploymentException(DeploymentError.of(ErrorCode.INVALID_CONFIG,
+          context.platform() + ".requestTimeout must be a positive number of milliseconds (e.g."
+              + " 5000) or an ISO-8601 duration (e.g. PT5S); default 30 seconds")
+          .withPlatform(context.platform()));
+    }
+    return d;
+  }
+
   // ------------------------------------------------------------------------------------------
 
   /**
@@ -676,7 +732,7 @@ public final class PlatformHttp {
     private Map<String, String> defaultHeaders = Map.of();
     private List<String> requestIdHeaders = DEFAULT_REQUEST_ID_HEADERS;
     private ErrorBodyReader errorBodyReader = ErrorBodyReader.standard();
-    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private @Nullable Duration requestTimeout;
     private BiFunction<Integer, PlatformErrorBody, @Nullable String> errorMessages =
         (status, body) -> null;
 
@@ -740,7 +796,9 @@ public final class PlatformHttp {
 
     /**
      * Sets the timeout of each request built by {@link PlatformHttp#request(String)}, from sending to
-     * the response headers. Default: 30 seconds.
+     * the response headers. Default: the context's {@code requestTimeout} setting ({@code
+     * <platform>.requestTimeout} on the orchestrator's builder: milliseconds, e.g. {@code 5000}, or
+     * an ISO-8601 duration, e.g. {@code PT5S}), else 30 seconds.
      */
     public Builder requestTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
@@ -789,6 +847,17 @@ public final class PlatformHttp {
         throw new DeploymentException(DeploymentError.of(ErrorCode.INVALID_CONFIG,
             "The " + platform + " authorization function returned no headers")
             .withPlatform(platform));
+      }
+      HttpClient.Redirect redirect = context.httpClient().followRedirects();
+      if (!auth.isEmpty() && redirect != null && redirect != HttpClient.Redirect.NEVER) {
+        throw new DeploymentException(DeploymentError.of(ErrorCode.INVALID_CONFIG,
+            "The HttpClient given to deploykit follows redirects (" + redirect + "): the JDK's"
+                + " client would carry the " + platform + " token to whatever host a redirect"
+                + " names. Build the client with followRedirects(HttpClient.Redirect.NEVER), the"
+                + " default").withPlatform(platform));
+      }
+      if (requestTimeout == null) {
+        settingTimeout(context); // fails now, with INVALID_CONFIG, if the setting is malformed
       }
       Map<String, String> authCopy = new LinkedHashMap<>(auth);
       checkHeaders(platform, base, defaultHeaders, "default header");

@@ -33,6 +33,7 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -549,6 +550,54 @@ class PlatformHttpTest {
 
     assertThat(client.sent).hasSize(1);
     assertThat(client.sent.get(0)).isCancelled();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Redirects and the requestTimeout setting
+
+  @Test
+  void build_whenTheClientFollowsRedirects_refusesWithInvalidConfig() {
+    HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+    PlatformContext context = new PlatformContext("vercel", Credentials.of("vercel", TOKEN),
+        following, new ObjectMapper(), scheduler, Runnable::run, CLOCK, Map.of());
+
+    assertThatThrownBy(() -> PlatformHttp.builder(context).baseUrl(URI.create(api.baseUrl()))
+        .build())
+        .isInstanceOfSatisfying(DeploymentException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
+          assertThat(e.getMessage()).contains("follows redirects").doesNotContain(TOKEN);
+        });
+  }
+
+  @Test
+  void mapError_forARedirect_isInvalidConfigNamingOnlyTheTargetHost() {
+    HttpHeaders headers = HttpHeaders.of(
+        Map.of("location", List.of("https://evil.example.net:8443/steal?token=x")), (a, b) -> true);
+
+    DeploymentError e = http().mapError(301, headers, new byte[0]);
+
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
+    assertThat(e.message()).contains("redirected the request to https://evil.example.net:8443")
+        .doesNotContain("/steal").doesNotContain("token=x");
+  }
+
+  @Test
+  void requestTimeout_comesFromTheContextSetting_inMillisOrIso8601() {
+    for (Map.Entry<String, Duration> c : Map.of("250", Duration.ofMillis(250),
+        "PT2S", Duration.ofSeconds(2)).entrySet()) {
+      PlatformContext context = new PlatformContext("vercel", Credentials.of("vercel", TOKEN),
+          HTTP, new ObjectMapper(), scheduler, Runnable::run, CLOCK,
+          Map.of("requestTimeout", c.getKey()));
+      PlatformHttp http = PlatformHttp.builder(context).baseUrl(URI.create(api.baseUrl())).build();
+      assertThat(http.requestTimeout()).isEqualTo(c.getValue());
+      assertThat(http.request("/x").build().timeout()).contains(c.getValue());
+    }
+    PlatformContext bad = new PlatformContext("vercel", Credentials.of("vercel", TOKEN), HTTP,
+        new ObjectMapper(), scheduler, Runnable::run, CLOCK, Map.of("requestTimeout", "soon"));
+    assertThatThrownBy(() -> PlatformHttp.builder(bad).baseUrl(URI.create(api.baseUrl())).build())
+        .isInstanceOfSatisfying(DeploymentException.class,
+            e -> assertThat(e.getMessage()).contains("vercel.requestTimeout"));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * free}), {@code region} (Render's default: oregon), {@code buildCommand}, {@code startCommand},
  * {@code githubApiUrl} (default {@code https://api.github.com}), {@code githubOrg}, {@code
  * githubBranch}, {@code githubPrivate} (default true), {@code logPollInterval} (milliseconds,
- * default 2000).
+ * default 2000), {@code requestTimeout} (each request's bound, to Render and to GitHub:
+ * milliseconds or ISO-8601; default 30 seconds).
  *
  * <p><b>Errors.</b> Render's {@code {id, message, code}} bodies are quoted (without the key); 401
  * AUTH_FAILED; 402 (payment required) INVALID_CONFIG with a message about the plan; 429

@@ -157,6 +157,7 @@ final class RenderService implements PlatformService {
       return CompletableFuture.completedFuture(configured.get());
     }
     return get("/owners?limit=100").thenApply(node -> {
+      requireBody(node, "GET /owners");
       List<String> ids = new ArrayList<>();
       List<String> described = new ArrayList<>();
       for (JsonNode item : items(node)) {
@@ -183,6 +184,7 @@ final class RenderService implements PlatformService {
   private CompletableFuture<@Nullable ServiceInfo> findService(String owner, String name) {
     return get("/services?name=" + encode(name) + "&ownerId=" + encode(owner) + "&limit=20")
         .thenApply(node -> {
+          requireBody(node, "GET /services");
           for (JsonNode item : items(node)) {
             JsonNode service = item.has("service") ? item.path("service") : item;
             if (!name.equals(service.path("name").asText())) {
@@ -303,6 +305,8 @@ final class RenderService implements PlatformService {
     nonBlank("githubOrg").ifPresent(v -> settings.put("org", v));
     nonBlank("githubBranch").ifPresent(v -> settings.put("branch", v));
     nonBlank("githubPrivate").ifPresent(v -> settings.put("private", v));
+    // The same bound on each request to GitHub as to Render.
+    nonBlank("requestTimeout").ifPresent(v -> settings.put("requestTimeout", v));
     Credentials token = github.orElseThrow();
     PlatformContext githubContext = new PlatformContext("github",
         Credentials.of("github", token.token()), context.httpClient(), mapper,
@@ -554,6 +558,18 @@ final class RenderService implements PlatformService {
   }
 
   /** Sends through the helper; a 402 becomes INVALID_CONFIG (a plan or billing problem). */
+  /**
+   * An empty 2xx body where a list was asked for is a malformed answer (temporary), not an empty
+   * list: reading it as "nothing there" would create a second service or name no workspace.
+   */
+  private static void requireBody(JsonNode node, String call) {
+    if (node.isMissingNode()) {
+      throw new DeploymentException(DeploymentError.of(ErrorCode.PLATFORM_UNAVAILABLE,
+          "Render answered " + call + " with an empty body. This is usually temporary; try again"
+              + " later.").withPlatform("render"));
+    }
+  }
+
   private CompletableFuture<JsonNode> send(HttpRequest request) {
     CompletableFuture<JsonNode> sent = http.sendJson(request);
     CompletableFuture<JsonNode> out = sent.handle((node, e) -> {

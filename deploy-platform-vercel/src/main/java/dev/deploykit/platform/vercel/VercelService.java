@@ -452,6 +452,12 @@ final class VercelService implements PlatformService {
 
   private CompletableFuture<BuildStatus> toStatus(
       Tracker t, PlatformProject project, String deploymentId, JsonNode json) {
+    if (VercelApi.text(json.get("readyState")) == null && VercelApi.text(json.get("state")) == null) {
+      // An empty or stateless answer is malformed (retried by the poller), not an unknown state
+      // to wait out until the deployment times out.
+      return CompletableFuture.failedFuture(
+          malformed("GET /v13/deployments/" + deploymentId, "no readyState"));
+    }
     String state = readyState(json);
     if (BUILDING.contains(state)) {
       return CompletableFuture.completedFuture(BuildStatus.building(state));
