@@ -61,13 +61,35 @@ final class VercelService implements PlatformService {
   private final FileUploader uploader;
   private final ObjectMapper mapper;
   private final Map<String, Instant> readySince = new ConcurrentHashMap<>();
+  private final ProjectCache projects;
+  /** Status reads in flight, shared by the poll and the log stream's end-of-build check. */
+  private final Map<String, CompletableFuture<JsonNode>> statusInFlight = new ConcurrentHashMap<>();
+  /** Deployments a status read has seen in a terminal state. */
+  private final Set<String> ended = ConcurrentHashMap.newKeySet();
 
-  VercelService(PlatformContext context) {
+  VercelService(PlatformContext context, ProjectCache projects) {
     this.context = context;
     this.settings = VercelSettings.from(context.settings());
     this.api = new VercelApi(context, settings);
     this.uploader = new FileUploader(api, settings);
     this.mapper = context.objectMapper();
+    this.projects = projects;
+  }
+
+  private String cacheKey(String name) {
+    return ProjectCache.key(api.http().baseUrl().toString(), settings.teamQuery(),
+        context.credentials().token(), name);
+  }
+
+  /** Forgets the cached project when Vercel says it does not exist or is not ours (404, 403). */
+  private void forgetProjectOn(PlatformProject project, Throwable e) {
+    Throwable cause = VercelApi.unwrap(e);
+    if (cause instanceof DeploymentException de && de.error().httpStatus() != null
+        && (de.error().httpStatus() == 404 || de.error().httpStatus() == 403)) {
+      projects.remove(cacheKey(project.name()));
+      LOG.debug("Forgot the cached Vercel project {} after HTTP {}", project.name(),
+          de.error().httpStatus());
+    }
   }
 
   // ---- createProject -----------------------------------------------------------------------
@@ -87,6 +109,15 @@ final class VercelService implements PlatformService {
     Map<String, String> attributes = new HashMap<>();
     attributes.put(ATTR_FRAMEWORK, framework == null ? "" : framework);
     attributes.put(ATTR_TARGET, request.target().name());
+    String key = cacheKey(name);
+    ProjectCache.Entry cached = projects.get(key, context.clock().instant());
+    if (cached != null) {
+      // A re-deploy: this provider created or found the project moments ago with this token.
+      LOG.debug("Reusing Vercel project {} ({}) created or found by an earlier deployment",
+          name, cached.id());
+      return CompletableFuture.completedFuture(
+          new PlatformProject(cached.id(), cached.name(), attributes));
+    }
     ObjectNode body = mapper.createObjectNode();
     body.put("name", name);
     if (framework == null) {
@@ -104,6 +135,10 @@ final class VercelService implements PlatformService {
             return t.track(lookUpExisting(name, attributes, de));
           }
           return CompletableFuture.failedFuture(cause);
+        })
+        .thenApply(p -> {
+          projects.put(key, new ProjectCache.Entry(p.id(), p.name(), context.clock().instant()));
+          return p;
         }));
   }
 
@@ -167,7 +202,12 @@ final class VercelService implements PlatformService {
       return CompletableFuture.completedFuture(null);
     }
     boolean sensitiveAllowed = !settings.envTargets().contains("development");
-    return Tracker.run(t -> sendVariables(t, project, withValues, sensitiveAllowed, true));
+    return Tracker.run(t -> sendVariables(t, project, withValues, sensitiveAllowed, true)
+        .whenComplete((v, e) -> {
+          if (e != null) {
+            forgetProjectOn(project, e);
+          }
+        }));
   }
 
   private CompletableFuture<Void> sendVariables(Tracker t, PlatformProject project,
@@ -260,6 +300,11 @@ final class VercelService implements PlatformService {
     DeploymentTarget target = project.attribute(ATTR_TARGET)
         .map(DeploymentTarget::valueOf).orElse(DeploymentTarget.PREVIEW);
     return Tracker.run(t -> handshake(t, project, files, target, listener)
+        .whenComplete((h, e) -> {
+          if (e != null) {
+            forgetProjectOn(project, e);
+          }
+        })
         .thenApply(h -> {
           Map<String, String> attrs = new HashMap<>();
           attrs.put(ATTR_TARGET, target.name());
@@ -437,9 +482,38 @@ final class VercelService implements PlatformService {
         .thenCompose(json -> toStatus(t, project, deploymentId, json)));
   }
 
+  /**
+   * Reads the deployment. A read already in flight for it is shared (the poll and the log stream's
+   * end-of-build check often ask at the same moment): the caller gets a dependent copy, so
+   * cancelling it does not cancel the other caller's read.
+   */
   private CompletableFuture<JsonNode> fetchDeployment(String deploymentId) {
-    return api.send(api.request(
+    CompletableFuture<JsonNode> running = statusInFlight.get(deploymentId);
+    if (running != null && !running.isDone()) {
+      return running.thenApply(json -> json);
+    }
+    // A read that is done is stale: its entry may linger until its own callbacks have run.
+    CompletableFuture<JsonNode> f = api.send(api.request(
         api.path("/v13/deployments/" + VercelApi.encode(deploymentId))).GET().build());
+    statusInFlight.put(deploymentId, f);
+    f.whenComplete((json, e) -> {
+      statusInFlight.remove(deploymentId, f);
+      if (json != null && TERMINAL.contains(readyState(json))) {
+        ended.add(deploymentId);
+      }
+    });
+    return f;
+  }
+
+  /**
+   * Whether the deployment has ended, for the log stream: answered without a request when a status
+   * read has already seen it terminal, or by sharing a read in flight.
+   */
+  private CompletableFuture<Boolean> hasEnded(String deploymentId) {
+    if (ended.contains(deploymentId)) {
+      return CompletableFuture.completedFuture(true);
+    }
+    return fetchDeployment(deploymentId).thenApply(json -> TERMINAL.contains(readyState(json)));
   }
 
   private static String readyState(JsonNode json) {
@@ -593,7 +667,7 @@ final class VercelService implements PlatformService {
     Objects.requireNonNull(deploymentId, "deploymentId");
     Objects.requireNonNull(sink, "sink");
     EventLogStream stream = new EventLogStream(api, settings, deploymentId, sink,
-        () -> fetchDeployment(deploymentId).thenApply(json -> TERMINAL.contains(readyState(json))));
+        () -> hasEnded(deploymentId));
     stream.start();
     return stream;
   }
