@@ -493,13 +493,21 @@ final class VercelService implements PlatformService {
       return running.thenApply(json -> json);
     }
     // A read that is done is stale: its entry may linger until its own callbacks have run.
-    CompletableFuture<JsonNode> f = api.send(api.request(
+    CompletableFuture<JsonNode> sent = api.send(api.request(
         api.path("/v13/deployments/" + VercelApi.encode(deploymentId))).GET().build());
+    // Remember a terminal state before anybody sees the answer, so that a log stream asking right
+    // after the poll got it needs no request.
+    CompletableFuture<JsonNode> f = sent.thenApply(json -> {
+      if (TERMINAL.contains(readyState(json))) {
+        ended.add(deploymentId);
+      }
+      return json;
+    });
     statusInFlight.put(deploymentId, f);
     f.whenComplete((json, e) -> {
       statusInFlight.remove(deploymentId, f);
-      if (json != null && TERMINAL.contains(readyState(json))) {
-        ended.add(deploymentId);
+      if (f.isCancelled()) {
+        sent.cancel(true); // cancelling the read cancels the exchange
       }
     });
     return f;
