@@ -66,6 +66,8 @@ final class VercelService implements PlatformService {
   private final Map<String, CompletableFuture<JsonNode>> statusInFlight = new ConcurrentHashMap<>();
   /** Deployments a status read has seen in a terminal state. */
   private final Set<String> ended = ConcurrentHashMap.newKeySet();
+  /** The answer of a read that showed a state that can no longer change, per deployment. */
+  private final Map<String, JsonNode> finalAnswers = new ConcurrentHashMap<>();
 
   VercelService(PlatformContext context, ProjectCache projects) {
     this.context = context;
@@ -488,29 +490,74 @@ final class VercelService implements PlatformService {
    * cancelling it does not cancel the other caller's read.
    */
   private CompletableFuture<JsonNode> fetchDeployment(String deploymentId) {
-    CompletableFuture<JsonNode> running = statusInFlight.get(deploymentId);
-    if (running != null && !running.isDone()) {
-      return running.thenApply(json -> json);
+    JsonNode known = finalAnswers.get(deploymentId);
+    if (known != null) {
+      // The state cannot change any more: the log stream's check may have read it just before
+      // the poll's first read, which then needs no request of its own.
+      return CompletableFuture.completedFuture(known);
     }
-    // A read that is done is stale: its entry may linger until its own callbacks have run.
-    CompletableFuture<JsonNode> sent = api.send(api.request(
-        api.path("/v13/deployments/" + VercelApi.encode(deploymentId))).GET().build());
-    // Remember a terminal state before anybody sees the answer, so that a log stream asking right
-    // after the poll got it needs no request.
-    CompletableFuture<JsonNode> f = sent.thenApply(json -> {
+    CompletableFuture<JsonNode> mine = new CompletableFuture<>();
+    // Atomic: of two callers asking at the same moment, one sends and the other shares. A read
+    // that is done is stale (its entry lingers until its own callbacks have run): replaced.
+    CompletableFuture<JsonNode> shared = statusInFlight.compute(deploymentId,
+        (k, running) -> running != null && !running.isDone() ? running : mine);
+    if (shared != mine) {
+      return shared.thenApply(json -> json);
+    }
+    CompletableFuture<JsonNode> sent;
+    try {
+      sent = api.send(api.request(
+          api.path("/v13/deployments/" + VercelApi.encode(deploymentId))).GET().build());
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<JsonNode> exchange = sent;
+    exchange.whenComplete((json, e) -> {
+      if (e != null) {
+        mine.completeExceptionally(e);
+        return;
+      }
+      // Remember a terminal state before anybody sees the answer, so that a log stream asking
+      // right after the poll got it needs no request.
       if (TERMINAL.contains(readyState(json))) {
         ended.add(deploymentId);
       }
-      return json;
+      if (isFinal(json)) {
+        finalAnswers.put(deploymentId, json);
+      }
+      mine.complete(json);
     });
-    statusInFlight.put(deploymentId, f);
-    f.whenComplete((json, e) -> {
-      statusInFlight.remove(deploymentId, f);
-      if (f.isCancelled()) {
-        sent.cancel(true); // cancelling the read cancels the exchange
+    mine.whenComplete((json, e) -> {
+      statusInFlight.remove(deploymentId, mine);
+      if (mine.isCancelled()) {
+        exchange.cancel(true); // cancelling the read cancels the exchange
       }
     });
-    return f;
+    return mine;
+  }
+
+  /**
+   * Whether {@code json} shows a state that cannot change: failed, cancelled, blocked, or ready
+   * with nothing more to wait for (a preview, or production with its alias assigned or refused).
+   */
+  private static boolean isFinal(JsonNode json) {
+    String state = readyState(json);
+    if (state.equals("ERROR") || state.equals("CANCELED") || state.equals("BLOCKED")) {
+      return true;
+    }
+    if (!state.equals("READY")) {
+      return false;
+    }
+    String target = VercelApi.text(json.get("target"));
+    if (target == null) {
+      return false; // production or not is decided by the project's attributes: read again
+    }
+    JsonNode assigned = json.get("aliasAssigned");
+    boolean aliasAssigned = assigned != null
+        && (assigned.asBoolean(false) || (assigned.isNumber() && assigned.asLong() > 0));
+    JsonNode aliasError = json.get("aliasError");
+    return !target.equalsIgnoreCase("production") || aliasAssigned
+        || (aliasError != null && aliasError.isObject());
   }
 
   /**
@@ -520,6 +567,14 @@ final class VercelService implements PlatformService {
   private CompletableFuture<Boolean> hasEnded(String deploymentId) {
     if (ended.contains(deploymentId)) {
       return CompletableFuture.completedFuture(true);
+    }
+    CompletableFuture<JsonNode> recent = statusInFlight.get(deploymentId);
+    if (recent != null) {
+      // In flight, or done a moment ago (its entry not yet removed): fresh enough for this check.
+      return recent.handle((json, e) -> e == null
+              ? CompletableFuture.completedFuture(TERMINAL.contains(readyState(json)))
+              : fetchDeployment(deploymentId).thenApply(j -> TERMINAL.contains(readyState(j))))
+          .thenCompose(f -> f);
     }
     return fetchDeployment(deploymentId).thenApply(json -> TERMINAL.contains(readyState(json)));
   }
