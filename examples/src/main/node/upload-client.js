@@ -1,5 +1,5 @@
 // The Node.js baseline: uploads every file of a directory to POST /v2/files of a Vercel stub with
-// a keep-alive agent, `concurrency` at a time, and prints the time taken (SHA-1s computed first,
+// a keep-alive agent, `concurrency` at a time, and prints the time and the CPU time taken (SHA-1s computed first,
 // not timed, as deploykit's are cached per file).
 // Run: node examples/src/main/node/upload-client.js <apiUrl> <dir> [concurrency=8] [rounds=3]
 'use strict';
@@ -34,22 +34,27 @@ function upload(f) {
 
 async function round() {
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   async function worker() {
     while (next < files.length) await upload(files[next++]);
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 (async () => {
   const times = [];
+  const cpus = [];
   for (let r = 0; r <= rounds; r++) {
-    const ms = await round();
-    if (r > 0) times.push(ms); // round 0 warms up
+    const { ms, cpuMs } = await round();
+    if (r > 0) { times.push(ms); cpus.push(cpuMs); } // round 0 warms up
   }
   times.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
   console.log(JSON.stringify({ files: files.length, concurrency, medianMs: times[Math.floor(times.length / 2)],
-    minMs: times[0], maxMs: times[times.length - 1] }));
+    minMs: times[0], maxMs: times[times.length - 1], cpuMedianMs: cpus[Math.floor(cpus.length / 2)] }));
   agent.destroy();
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -118,7 +118,9 @@ public final class VercelUploadBenchmark {
     List<long[]> first = new ArrayList<>();
     List<long[]> again = new ArrayList<>();
     List<Long> jdk = new ArrayList<>();
+    List<Long> jdkCpu = new ArrayList<>();
     List<Long> jdkLike = new ArrayList<>();
+    List<Long> jdkLikeCpu = new ArrayList<>();
     List<Long> javaHash = new ArrayList<>();
     List<Long> sha1sum = new ArrayList<>();
     List<Double> nodeMs = new ArrayList<>();
@@ -143,16 +145,22 @@ public final class VercelUploadBenchmark {
         long[] a = deploy(orchestrator, stub, contents, "bench-" + set + "-" + round);
         long[] b = deploy(orchestrator, stub, contents, "bench-" + set + "-" + round);
         stub.forget();
+        long cpu0 = processCpuNanos();
         long j = jdkAlone(plain, stub.url(), contents, concurrency);
+        long jCpu = processCpuNanos() - cpu0;
         stub.forget();
+        long cpu1 = processCpuNanos();
         long j2 = jdkAlone(likeOrchestrator, stub.url(), contents, concurrency);
+        long j2Cpu = processCpuNanos() - cpu1;
         long h = hashTime(contents);
         long s = sha1sumTime(dir);
         if (round > 0) { // round 0 warms up the JIT, the connections and the stub
           first.add(a);
           again.add(b);
           jdk.add(j);
+          jdkCpu.add(jCpu);
           jdkLike.add(j2);
+          jdkLikeCpu.add(j2Cpu);
           javaHash.add(h);
           sha1sum.add(s);
         }
@@ -165,15 +173,20 @@ public final class VercelUploadBenchmark {
           stub.url(), dir.toString(), Integer.toString(concurrency), Integer.toString(rounds)));
       nodeMs.add(n.path("medianMs").asDouble());
       System.out.printf(Locale.ROOT, "node keep-alive client   %d uploads: median %7.1f ms (min %7.1f,"
-              + " max %7.1f)%n", contents.length, n.path("medianMs").asDouble(),
-          n.path("minMs").asDouble(), n.path("maxMs").asDouble());
+              + " max %7.1f); client CPU %.1f ms = %.0f us per upload%n", contents.length,
+          n.path("medianMs").asDouble(), n.path("minMs").asDouble(), n.path("maxMs").asDouble(),
+          n.path("cpuMedianMs").asDouble(),
+          n.path("cpuMedianMs").asDouble() * 1000 / contents.length);
     }
     long jdkMedian = median(jdk);
     System.out.printf(Locale.ROOT, "JDK HttpClient alone     %d uploads: median %7.1f ms (min %7.1f,"
-            + " max %7.1f)%n", contents.length, jdkMedian / 1e6, min(jdk) / 1e6, max(jdk) / 1e6);
+            + " max %7.1f); client CPU %.1f ms = %.0f us per upload%n", contents.length,
+        jdkMedian / 1e6, min(jdk) / 1e6, max(jdk) / 1e6, median(jdkCpu) / 1e6,
+        median(jdkCpu) / 1e3 / contents.length);
     System.out.printf(Locale.ROOT, "JDK HttpClient as the orchestrator builds it %d uploads: median"
-            + " %7.1f ms (min %7.1f, max %7.1f)%n", contents.length, median(jdkLike) / 1e6,
-        min(jdkLike) / 1e6, max(jdkLike) / 1e6);
+            + " %7.1f ms (min %7.1f, max %7.1f); client CPU %.1f ms = %.0f us per upload%n",
+        contents.length, median(jdkLike) / 1e6, min(jdkLike) / 1e6, max(jdkLike) / 1e6,
+        median(jdkLikeCpu) / 1e6, median(jdkLikeCpu) / 1e3 / contents.length);
     report("deploykit first deploy", first);
     report("deploykit re-deploy", again);
     long uploadStep = median(first.stream().map(r -> r[1]).toList());
@@ -194,7 +207,7 @@ public final class VercelUploadBenchmark {
         (double) sh / jh);
   }
 
-  /** Returns {wall ns, upload-phase ns, requests, body bytes, files uploaded}. */
+  /** Returns {wall ns, upload-phase ns, requests, body bytes, files uploaded, process CPU ns}. */
   static long[] deploy(DeploymentOrchestrator orchestrator, Stub stub,
       byte[][] contents, String name) throws Exception {
     List<GeneratedFile> files = files(contents);
@@ -203,6 +216,7 @@ public final class VercelUploadBenchmark {
     long[] uploadEnd = {0};
     DeploymentConfig config = DeploymentConfig.builder(name, "vercel").files(files)
         .verifyUrl(false).build();
+    long cpu0 = processCpuNanos();
     long start = System.nanoTime();
     Deployment d = orchestrator.deployAsync(config, "bench", (ProgressUpdate u) -> {
       if (u.status() == DeploymentStatus.UPLOADING && uploadStart[0] == 0) {
@@ -212,12 +226,13 @@ public final class VercelUploadBenchmark {
       }
     }).join();
     long wall = System.nanoTime() - start;
+    long cpu = processCpuNanos() - cpu0;
     if (d.status() != DeploymentStatus.SUCCESS) {
       throw new IllegalStateException("deployment failed: " + d.error());
     }
     long[] after = stub.counters();
     return new long[] {wall, uploadEnd[0] - uploadStart[0], after[0] - before[0],
-        after[1] - before[1], after[2] - before[2]};
+        after[1] - before[1], after[2] - before[2], cpu};
   }
 
   static List<GeneratedFile> files(byte[][] contents) {
@@ -303,12 +318,22 @@ public final class VercelUploadBenchmark {
     List<Long> requests = runs.stream().map(x -> x[2]).toList();
     List<Long> uploads = runs.stream().map(x -> x[4]).toList();
     List<Long> bytes = runs.stream().map(x -> x[3]).toList();
+    long cpu = median(runs.stream().map(x -> x[5]).toList());
     System.out.printf(Locale.ROOT, "%-24s wall median %7.1f ms (min %7.1f, max %7.1f);"
             + " upload step median %7.1f ms; requests %d-%d; files uploaded %d-%d; body bytes"
-            + " %d-%d%n",
+            + " %d-%d; process CPU %.1f ms = %.0f us per request%n",
         what, median(walls) / 1e6, min(walls) / 1e6, max(walls) / 1e6,
         median(runs.stream().map(x -> x[1]).toList()) / 1e6, min(requests), max(requests),
-        min(uploads), max(uploads), min(bytes), max(bytes));
+        min(uploads), max(uploads), min(bytes), max(bytes), cpu / 1e6,
+        cpu / 1e3 / Math.max(1, median(requests)));
+  }
+
+  /** CPU time of this whole process so far (every thread: the client's, GC and JIT). */
+  static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime() : 0;
   }
 
   static long median(List<Long> xs) {

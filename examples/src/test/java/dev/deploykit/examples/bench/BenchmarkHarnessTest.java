@@ -31,7 +31,7 @@ class BenchmarkHarnessTest {
       long[] first = VercelUploadBenchmark.deploy(orchestrator, stub, contents, "harness-app");
       long[] again = VercelUploadBenchmark.deploy(orchestrator, stub, contents, "harness-app");
 
-      // {wall, upload phase, requests, body bytes, files uploaded}
+      // {wall, upload phase, requests, body bytes, files uploaded, CPU}
       assertThat(first[4]).isEqualTo(20);
       // project, create-deployment twice, 20 uploads, status, events (a retried upload may add one)
       assertThat(first[2]).isBetween(25L, 26L);
