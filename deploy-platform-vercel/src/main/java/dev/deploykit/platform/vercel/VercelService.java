@@ -61,13 +61,37 @@ final class VercelService implements PlatformService {
   private final FileUploader uploader;
   private final ObjectMapper mapper;
   private final Map<String, Instant> readySince = new ConcurrentHashMap<>();
+  private final ProjectCache projects;
+  /** Status reads in flight, shared by the poll and the log stream's end-of-build check. */
+  private final Map<String, CompletableFuture<JsonNode>> statusInFlight = new ConcurrentHashMap<>();
+  /** Deployments a status read has seen in a terminal state. */
+  private final Set<String> ended = ConcurrentHashMap.newKeySet();
+  /** The answer of a read that showed a state that can no longer change, per deployment. */
+  private final Map<String, JsonNode> finalAnswers = new ConcurrentHashMap<>();
 
-  VercelService(PlatformContext context) {
+  VercelService(PlatformContext context, ProjectCache projects) {
     this.context = context;
     this.settings = VercelSettings.from(context.settings());
     this.api = new VercelApi(context, settings);
     this.uploader = new FileUploader(api, settings);
     this.mapper = context.objectMapper();
+    this.projects = projects;
+  }
+
+  private String cacheKey(String name) {
+    return ProjectCache.key(api.http().baseUrl().toString(), settings.teamQuery(),
+        context.credentials().token(), name);
+  }
+
+  /** Forgets the cached project when Vercel says it does not exist or is not ours (404, 403). */
+  private void forgetProjectOn(PlatformProject project, Throwable e) {
+    Throwable cause = VercelApi.unwrap(e);
+    if (cause instanceof DeploymentException de && de.error().httpStatus() != null
+        && (de.error().httpStatus() == 404 || de.error().httpStatus() == 403)) {
+      projects.remove(cacheKey(project.name()));
+      LOG.debug("Forgot the cached Vercel project {} after HTTP {}", project.name(),
+          de.error().httpStatus());
+    }
   }
 
   // ---- createProject -----------------------------------------------------------------------
@@ -87,6 +111,15 @@ final class VercelService implements PlatformService {
     Map<String, String> attributes = new HashMap<>();
     attributes.put(ATTR_FRAMEWORK, framework == null ? "" : framework);
     attributes.put(ATTR_TARGET, request.target().name());
+    String key = cacheKey(name);
+    ProjectCache.Entry cached = projects.get(key, context.clock().instant());
+    if (cached != null) {
+      // A re-deploy: this provider created or found the project moments ago with this token.
+      LOG.debug("Reusing Vercel project {} ({}) created or found by an earlier deployment",
+          name, cached.id());
+      return CompletableFuture.completedFuture(
+          new PlatformProject(cached.id(), cached.name(), attributes));
+    }
     ObjectNode body = mapper.createObjectNode();
     body.put("name", name);
     if (framework == null) {
@@ -104,6 +137,10 @@ final class VercelService implements PlatformService {
             return t.track(lookUpExisting(name, attributes, de));
           }
           return CompletableFuture.failedFuture(cause);
+        })
+        .thenApply(p -> {
+          projects.put(key, new ProjectCache.Entry(p.id(), p.name(), context.clock().instant()));
+          return p;
         }));
   }
 
@@ -167,7 +204,12 @@ final class VercelService implements PlatformService {
       return CompletableFuture.completedFuture(null);
     }
     boolean sensitiveAllowed = !settings.envTargets().contains("development");
-    return Tracker.run(t -> sendVariables(t, project, withValues, sensitiveAllowed, true));
+    return Tracker.run(t -> sendVariables(t, project, withValues, sensitiveAllowed, true)
+        .whenComplete((v, e) -> {
+          if (e != null) {
+            forgetProjectOn(project, e);
+          }
+        }));
   }
 
   private CompletableFuture<Void> sendVariables(Tracker t, PlatformProject project,
@@ -260,6 +302,11 @@ final class VercelService implements PlatformService {
     DeploymentTarget target = project.attribute(ATTR_TARGET)
         .map(DeploymentTarget::valueOf).orElse(DeploymentTarget.PREVIEW);
     return Tracker.run(t -> handshake(t, project, files, target, listener)
+        .whenComplete((h, e) -> {
+          if (e != null) {
+            forgetProjectOn(project, e);
+          }
+        })
         .thenApply(h -> {
           Map<String, String> attrs = new HashMap<>();
           attrs.put(ATTR_TARGET, target.name());
@@ -437,9 +484,99 @@ final class VercelService implements PlatformService {
         .thenCompose(json -> toStatus(t, project, deploymentId, json)));
   }
 
+  /**
+   * Reads the deployment. A read already in flight for it is shared (the poll and the log stream's
+   * end-of-build check often ask at the same moment): the caller gets a dependent copy, so
+   * cancelling it does not cancel the other caller's read.
+   */
   private CompletableFuture<JsonNode> fetchDeployment(String deploymentId) {
-    return api.send(api.request(
-        api.path("/v13/deployments/" + VercelApi.encode(deploymentId))).GET().build());
+    JsonNode known = finalAnswers.get(deploymentId);
+    if (known != null) {
+      // The state cannot change any more: the log stream's check may have read it just before
+      // the poll's first read, which then needs no request of its own.
+      return CompletableFuture.completedFuture(known);
+    }
+    CompletableFuture<JsonNode> mine = new CompletableFuture<>();
+    // Atomic: of two callers asking at the same moment, one sends and the other shares. A read
+    // that is done is stale (its entry lingers until its own callbacks have run): replaced.
+    CompletableFuture<JsonNode> shared = statusInFlight.compute(deploymentId,
+        (k, running) -> running != null && !running.isDone() ? running : mine);
+    if (shared != mine) {
+      return shared.thenApply(json -> json);
+    }
+    CompletableFuture<JsonNode> sent;
+    try {
+      sent = api.send(api.request(
+          api.path("/v13/deployments/" + VercelApi.encode(deploymentId))).GET().build());
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<JsonNode> exchange = sent;
+    exchange.whenComplete((json, e) -> {
+      if (e != null) {
+        mine.completeExceptionally(e);
+        return;
+      }
+      // Remember a terminal state before anybody sees the answer, so that a log stream asking
+      // right after the poll got it needs no request.
+      if (TERMINAL.contains(readyState(json))) {
+        ended.add(deploymentId);
+      }
+      if (isFinal(json)) {
+        finalAnswers.put(deploymentId, json);
+      }
+      mine.complete(json);
+    });
+    mine.whenComplete((json, e) -> {
+      statusInFlight.remove(deploymentId, mine);
+      if (mine.isCancelled()) {
+        exchange.cancel(true); // cancelling the read cancels the exchange
+      }
+    });
+    return mine;
+  }
+
+  /**
+   * Whether {@code json} shows a state that cannot change: failed, cancelled, blocked, or ready
+   * with nothing more to wait for (a preview, or production with its alias assigned or refused).
+   */
+  private static boolean isFinal(JsonNode json) {
+    String state = readyState(json);
+    if (state.equals("ERROR") || state.equals("CANCELED") || state.equals("BLOCKED")) {
+      return true;
+    }
+    if (!state.equals("READY")) {
+      return false;
+    }
+    String target = VercelApi.text(json.get("target"));
+    if (target == null) {
+      return false; // production or not is decided by the project's attributes: read again
+    }
+    JsonNode assigned = json.get("aliasAssigned");
+    boolean aliasAssigned = assigned != null
+        && (assigned.asBoolean(false) || (assigned.isNumber() && assigned.asLong() > 0));
+    JsonNode aliasError = json.get("aliasError");
+    return !target.equalsIgnoreCase("production") || aliasAssigned
+        || (aliasError != null && aliasError.isObject());
+  }
+
+  /**
+   * Whether the deployment has ended, for the log stream: answered without a request when a status
+   * read has already seen it terminal, or by sharing a read in flight.
+   */
+  private CompletableFuture<Boolean> hasEnded(String deploymentId) {
+    if (ended.contains(deploymentId)) {
+      return CompletableFuture.completedFuture(true);
+    }
+    CompletableFuture<JsonNode> recent = statusInFlight.get(deploymentId);
+    if (recent != null) {
+      // In flight, or done a moment ago (its entry not yet removed): fresh enough for this check.
+      return recent.handle((json, e) -> e == null
+              ? CompletableFuture.completedFuture(TERMINAL.contains(readyState(json)))
+              : fetchDeployment(deploymentId).thenApply(j -> TERMINAL.contains(readyState(j))))
+          .thenCompose(f -> f);
+    }
+    return fetchDeployment(deploymentId).thenApply(json -> TERMINAL.contains(readyState(json)));
   }
 
   private static String readyState(JsonNode json) {
@@ -599,7 +736,7 @@ final class VercelService implements PlatformService {
     Objects.requireNonNull(deploymentId, "deploymentId");
     Objects.requireNonNull(sink, "sink");
     EventLogStream stream = new EventLogStream(api, settings, deploymentId, sink,
-        () -> fetchDeployment(deploymentId).thenApply(json -> TERMINAL.contains(readyState(json))));
+        () -> hasEnded(deploymentId));
     stream.start();
     return stream;
   }

@@ -24,6 +24,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.deploykit.core.Deployment;
+import dev.deploykit.core.DeploymentConfig;
 import dev.deploykit.core.DeploymentOrchestrator;
 import dev.deploykit.core.DeploymentStatus;
 import dev.deploykit.core.ErrorCode;
@@ -178,6 +179,97 @@ class VercelDeploymentTest {
     wm.verify(1, postRequestedFor(urlPathEqualTo("/v13/deployments")));
     assertThat(orchestrator.progress().history(d.id())).map(ProgressUpdate::message)
         .anySatisfy(m -> assertThat(m).contains("Uploaded 0 files (0 bytes), 4 already on the platform"));
+  }
+
+  @Test
+  void deploy_whenRedeployedUnchangedWithoutVariables_sendsNoFileBytesAndThreeRequests() {
+    List<GeneratedFile> files = VercelFixtures.files();
+    VercelFixtures.stubHappyPath(wm, files);
+    // The events arrive after the status read has seen READY, as they do on Vercel (the stream is
+    // long-lived): the end-of-build check then needs no request of its own.
+    wm.stubFor(get(urlPathEqualTo("/v3/deployments/" + DEPLOYMENT_ID + "/events"))
+        .willReturn(aResponse().withStatus(200).withFixedDelay(500)
+            .withHeader("Content-Type", "application/stream+json")
+            .withBody(VercelFixtures.EVENTS)));
+    orchestrator = VercelFixtures.orchestrator(wm);
+    Deployment first = orchestrator.deploy(DeploymentConfig.builder("happy-app", "vercel")
+        .files(files).verifyUrl(false).build(), "user-1");
+    assertThat(first.status()).as("error: %s", first.error()).isEqualTo(DeploymentStatus.SUCCESS);
+    wm.verify(files.size(), postRequestedFor(urlPathEqualTo("/v2/files")));
+    wm.resetRequests();
+
+    Deployment again = orchestrator.deploy(DeploymentConfig.builder("happy-app", "vercel")
+        .files(VercelFixtures.files()).verifyUrl(false).build(), "user-1");
+
+    assertThat(again.status()).as("error: %s", again.error()).isEqualTo(DeploymentStatus.SUCCESS);
+    assertThat(again.platformProjectId()).isEqualTo(PROJECT_ID);
+    assertThat(again.logTail()).containsAll(VercelFixtures.EVENT_LINES);
+    StringBuilder manifest = new StringBuilder("[");
+    for (GeneratedFile f : files) {
+      manifest.append(manifest.length() > 1 ? "," : "").append("{\"file\":\"").append(f.path())
+          .append("\",\"sha\":\"").append(f.sha1()).append("\",\"size\":").append(f.size())
+          .append('}');
+    }
+    manifest.append(']');
+    wm.verify(1, postRequestedFor(urlPathEqualTo("/v13/deployments"))
+        .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+        .withRequestBody(equalToJson("{\"name\":\"happy-app\",\"project\":\"" + PROJECT_ID
+            + "\",\"target\":\"production\",\"projectSettings\":{\"framework\":\"nextjs\"},"
+            + "\"files\":" + manifest + "}")));
+    wm.verify(1, getRequestedFor(urlPathEqualTo("/v13/deployments/" + DEPLOYMENT_ID))
+        .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+    wm.verify(1, getRequestedFor(urlPathEqualTo("/v3/deployments/" + DEPLOYMENT_ID + "/events"))
+        .withQueryParam("follow", equalTo("1")));
+    wm.verify(0, postRequestedFor(urlPathEqualTo("/v11/projects")));
+    wm.verify(0, postRequestedFor(urlPathEqualTo("/v2/files")));
+    assertThat(wm.getAllServeEvents()).hasSize(3);
+  }
+
+  @Test
+  void deploy_whenTheCachedProjectWasDeleted_failsOnceThenCreatesItAgain() {
+    VercelFixtures.stubHappyPath(wm, VercelFixtures.files());
+    orchestrator = VercelFixtures.orchestrator(wm);
+    DeploymentConfig config = DeploymentConfig.builder("happy-app", "vercel")
+        .files(VercelFixtures.files()).verifyUrl(false).build();
+    assertThat(orchestrator.deploy(config, "user-1").status()).isEqualTo(DeploymentStatus.SUCCESS);
+    wm.verify(1, postRequestedFor(urlPathEqualTo("/v11/projects")));
+    // Deleted in the dashboard: Vercel no longer knows the project id.
+    wm.stubFor(post(urlPathEqualTo("/v13/deployments")).atPriority(1).willReturn(aResponse()
+        .withStatus(404).withHeader("Content-Type", "application/json")
+        .withBody("{\"error\":{\"code\":\"not_found\",\"message\":\"Project not found\"}}")));
+
+    Deployment failed = orchestrator.deploy(config, "user-1");
+    assertThat(failed.status()).isEqualTo(DeploymentStatus.FAILED);
+    wm.verify(1, postRequestedFor(urlPathEqualTo("/v11/projects")));
+
+    wm.removeStub(wm.getStubMappings().stream().filter(m -> m.getPriority() != null
+        && m.getPriority() == 1).findFirst().orElseThrow());
+    Deployment again = orchestrator.deploy(config, "user-1");
+
+    assertThat(again.status()).as("error: %s", again.error()).isEqualTo(DeploymentStatus.SUCCESS);
+    wm.verify(2, postRequestedFor(urlPathEqualTo("/v11/projects"))
+        .withRequestBody(equalToJson("{\"name\":\"happy-app\",\"framework\":\"nextjs\"}")));
+  }
+
+  @Test
+  void deploy_whenAnotherTokenDeploysTheSameName_doesNotReuseTheCachedProject() {
+    VercelFixtures.stubHappyPath(wm, VercelFixtures.files());
+    VercelPlatform vercel = VercelPlatform.create();
+    DeploymentConfig config = DeploymentConfig.builder("happy-app", "vercel")
+        .files(VercelFixtures.files()).verifyUrl(false).build();
+    orchestrator = DeploymentOrchestrator.builder().discoverPlatforms(false).platform(vercel)
+        .token("user-1", "vercel", TOKEN).token("user-2", "vercel", "another-token-5678")
+        .setting("vercel.apiUrl", wm.baseUrl())
+        .pollInterval(Duration.ofMillis(20), Duration.ofMillis(100)).build();
+
+    assertThat(orchestrator.deploy(config, "user-1").status()).isEqualTo(DeploymentStatus.SUCCESS);
+    assertThat(orchestrator.deploy(config, "user-2").status()).isEqualTo(DeploymentStatus.SUCCESS);
+    assertThat(orchestrator.deploy(config, "user-1").status()).isEqualTo(DeploymentStatus.SUCCESS);
+
+    wm.verify(1, postRequestedFor(urlPathEqualTo("/v11/projects"))
+        .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+    wm.verify(1, postRequestedFor(urlPathEqualTo("/v11/projects"))
+        .withHeader("Authorization", equalTo("Bearer another-token-5678")));
   }
 
   @ParameterizedTest(name = "lookup answers {0}")
@@ -417,7 +509,7 @@ class VercelDeploymentTest {
 
   @Test
   void deploy_whenSomeVariablesFail_failsNamingTheKeysThatFailedWithoutTheirValues() {
-    VercelFixtures.stubHappyPath(wm, List.of());
+    VercelFixtures.stubHappyPath(wm, VercelFixtures.files());
     wm.stubFor(post(urlPathEqualTo("/v10/projects/" + PROJECT_ID + "/env")).willReturn(okJson(
         "{\"created\":[{\"key\":\"LOG_LEVEL\"}],\"failed\":["
             + "{\"error\":{\"code\":\"ENV_CONFLICT\",\"key\":\"DATABASE_URL\",\"message\":"

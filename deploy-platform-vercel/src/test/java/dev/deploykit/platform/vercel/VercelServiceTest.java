@@ -108,6 +108,33 @@ class VercelServiceTest {
   }
 
   @Test
+  void getDeploymentStatus_whenTheStateCanNoLongerChange_readsItOnce() {
+    PlatformService s = service(Map.of());
+    wm.stubFor(get(urlPathEqualTo("/v13/deployments/" + DEPLOYMENT_ID))
+        .willReturn(okJson(VercelFixtures.readyJson())));
+
+    BuildStatus first = status(s, PRODUCTION);
+    BuildStatus second = status(s, PRODUCTION);
+
+    assertThat(first.state()).isEqualTo(BuildState.SUCCESS);
+    assertThat(second).isEqualTo(first);
+    wm.verify(1, getRequestedFor(urlPathEqualTo("/v13/deployments/" + DEPLOYMENT_ID))
+        .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+  }
+
+  @Test
+  void getDeploymentStatus_whenStillBuilding_readsEveryTime() {
+    PlatformService s = service(Map.of());
+    wm.stubFor(get(urlPathEqualTo("/v13/deployments/" + DEPLOYMENT_ID))
+        .willReturn(okJson(VercelFixtures.deploymentJson("BUILDING", "production"))));
+
+    status(s, PRODUCTION);
+    status(s, PRODUCTION);
+
+    wm.verify(2, getRequestedFor(urlPathEqualTo("/v13/deployments/" + DEPLOYMENT_ID)));
+  }
+
+  @Test
   void getDeploymentStatus_whenPreviewIsReady_succeedsWithTheDeploymentUrl() {
     wm.stubFor(get(urlPathEqualTo("/v13/deployments/" + DEPLOYMENT_ID))
         .willReturn(okJson(VercelFixtures.deploymentJson("READY", null))));
