@@ -316,9 +316,7 @@ public final class TemporalDeploymentOrchestrator {
     } catch (WorkflowNotFoundException e) {
       return Optional.empty();
     } catch (RuntimeException e) {
-      if (hasCause(e, WorkflowNotFoundException.class)
-          || hasCause(e, io.grpc.StatusRuntimeException.class)
-              && String.valueOf(e.getMessage()).contains("NOT_FOUND")) {
+      if (hasCause(e, WorkflowNotFoundException.class)) {
         return Optional.empty();
       }
       throw e;

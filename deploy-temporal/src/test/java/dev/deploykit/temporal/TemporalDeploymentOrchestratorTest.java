@@ -11,16 +11,22 @@ import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.GeneratedFile;
 import dev.deploykit.core.RetrySettings;
 import dev.deploykit.env.EnvironmentVariable;
+import dev.deploykit.temporal.internal.DeploymentWorkflowImpl;
 import dev.deploykit.testing.InMemoryPlatform;
 import dev.deploykit.testing.InMemoryPlatform.Operation;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,17 +53,21 @@ class TemporalDeploymentOrchestratorTest {
         .uploadRetry(new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(40), 0.25,
             Duration.ofSeconds(5)))
         .build();
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder()
-            .setDataConverter(TemporalDeploymentOrchestrator.dataConverter()).build())
-        // No workflow cache: every workflow task replays the history from the start, as a
-        // restarted worker would, so each test also proves the workflow deterministic.
-        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(0).build())
-        .build());
+    env = TestWorkflowEnvironment.newInstance(environmentOptions());
     engine = TemporalDeploymentOrchestrator.create(orchestrator, env.getWorkflowClient(), QUEUE);
     DeploymentWorker worker = DeploymentWorker.register(env.newWorker(QUEUE), engine);
     assertThat(worker.taskQueue()).isEqualTo(QUEUE);
     env.start();
+  }
+
+  /** Every test ran with deploykit's debug logging on: none of it may hold the canaries. */
+  @AfterAll
+  static void logsHoldNoSecret() throws IOException {
+    Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-logs.txt"));
+    assertThat(log).exists();
+    String text = Files.readString(log);
+    assertThat(text).contains("started as a Temporal workflow")
+        .doesNotContain(TOKEN_CANARY).doesNotContain(SECRET_CANARY);
   }
 
   @AfterEach
@@ -71,6 +81,16 @@ class TemporalDeploymentOrchestratorTest {
     if (platform != null) {
       platform.close();
     }
+  }
+
+  private static TestEnvironmentOptions environmentOptions() {
+    return TestEnvironmentOptions.newBuilder()
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder()
+            .setDataConverter(TemporalDeploymentOrchestrator.dataConverter()).build())
+        // No workflow cache: every workflow task replays the history from the start, as a
+        // restarted worker would, so each test also proves the workflow deterministic.
+        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(0).build())
+        .build();
   }
 
   private static DeploymentConfig.Builder config(String name) {
@@ -206,6 +226,27 @@ class TemporalDeploymentOrchestratorTest {
     assertThat(d.status()).isEqualTo(DeploymentStatus.TIMED_OUT);
     assertThat(d.error().code()).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(platform.calls(Operation.CANCEL_DEPLOYMENT)).isEqualTo(1);
+  }
+
+  @Test
+  void replay_ofAHistoryTakenMidBuild_rebuildsTheWorkflowOnAFreshWorkerWithoutNonDeterminism()
+      throws Exception {
+    start(Duration.ofMinutes(5), Duration.ofDays(30));
+    CompletableFuture<Deployment> future =
+        engine.deployAsync(config("replay-app").idempotencyKey("replay-1").build(), "user-1");
+    String id = awaitBuilding(TemporalDeploymentOrchestrator.idFor("replay-1"));
+
+    // What a restarted worker does with a running deployment: rebuild its state from the history
+    // alone. A non-deterministic workflow would make this throw.
+    try (TestWorkflowEnvironment fresh = TestWorkflowEnvironment.newInstance(environmentOptions())) {
+      WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(id), fresh,
+          DeploymentWorkflowImpl.class);
+    }
+
+    assertThat(engine.cancel(id)).isTrue();
+    assertThat(future.orTimeout(20, TimeUnit.SECONDS).join().status())
+        .isEqualTo(DeploymentStatus.CANCELLED);
+    assertThat(platform.calls(Operation.CREATE_PROJECT)).isEqualTo(1);
   }
 
   @Test
