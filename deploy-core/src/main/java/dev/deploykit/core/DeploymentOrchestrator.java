@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.deploykit.core.internal.DefaultCredentialsProvider;
 import dev.deploykit.core.internal.DeploymentRun;
+import dev.deploykit.core.internal.EngineAccess;
 import dev.deploykit.core.internal.InMemoryDeploymentStore;
 import dev.deploykit.core.internal.PlatformRegistry;
 import dev.deploykit.core.internal.RunSettings;
@@ -72,6 +73,11 @@ import org.jspecify.annotations.Nullable;
 public final class DeploymentOrchestrator implements AutoCloseable {
   private static final Object SHARED_LOCK = new Object();
   private static volatile @Nullable DeploymentOrchestrator shared;
+
+  static {
+    // Lets another engine (deploy-temporal) run the shared steps with this orchestrator's settings.
+    EngineAccess.register(o -> o.settings);
+  }
 
   private final RunSettings settings;
   private final List<FallbackPublisher> explicitFallbacks;

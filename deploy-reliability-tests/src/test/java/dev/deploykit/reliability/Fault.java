@@ -30,7 +30,7 @@ enum Fault {
   /** What an HTML error page holds; a message that quotes it is wrong. */
   static final String HTML_MARKER = "ProxyErrorPageMarker";
   /** How long the platform waits before a response that "never comes". */
-  static final int NO_RESPONSE_DELAY_MILLIS = 2_500;
+  static final int NO_RESPONSE_DELAY_MILLIS = 1_500;
 
   final String label;
   final int status;

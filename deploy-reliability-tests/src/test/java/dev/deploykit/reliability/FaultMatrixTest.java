@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FaultMatrixTest {
   @RegisterExtension
   static WireMockExtension wm = WireMockExtension.newInstance()
-      .options(wireMockConfig().dynamicPort().containerThreads(40))
+      .options(wireMockConfig().dynamicPort().containerThreads(200))
       .build();
 
   static final List<Target> TARGETS = List.of(new VercelTarget(), new RailwayTarget(),

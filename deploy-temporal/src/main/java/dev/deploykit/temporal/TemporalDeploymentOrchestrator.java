@@ -1,0 +1,346 @@
+package dev.deploykit.temporal;
+
+import dev.deploykit.core.Deployment;
+import dev.deploykit.core.DeploymentConfig;
+import dev.deploykit.core.DeploymentError;
+import dev.deploykit.core.DeploymentErrorHandler;
+import dev.deploykit.core.DeploymentException;
+import dev.deploykit.core.DeploymentOrchestrator;
+import dev.deploykit.core.DeploymentStatus;
+import dev.deploykit.core.ErrorCode;
+import dev.deploykit.core.GeneratedFile;
+import dev.deploykit.core.internal.DeploymentSteps;
+import dev.deploykit.core.internal.EngineAccess;
+import dev.deploykit.core.internal.RunSettings;
+import dev.deploykit.core.spi.DeploymentCheckpoint;
+import dev.deploykit.env.EnvironmentVariable;
+import dev.deploykit.temporal.internal.DeploymentRequest;
+import dev.deploykit.temporal.internal.DeploymentWorkflow;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs deployments as Temporal workflows, with the same {@code deploy}, {@code deployAsync},
+ * {@code find} and {@code cancel} as {@link DeploymentOrchestrator}: switching engines changes how
+ * the orchestrator is built, not the code that deploys.
+ *
+ * <p>Each deployment is one workflow on the task queue, run by any {@link DeploymentWorker}: every
+ * platform call is an activity with its own timeout and retry policy (AUTH_FAILED,
+ * INSUFFICIENT_PERMISSIONS, PROJECT_NAME_TAKEN, INVALID_CONFIG and BUILD_FAILED are never retried),
+ * status polling waits on durable timers, {@link #cancel} is a signal and {@link #find} a query. A
+ * deployment survives the death of any worker or of this JVM. With an idempotency key, the
+ * deployment id (and workflow id) is derived from the key, so a second start while the first runs
+ * (from any JVM) returns the running deployment, and one after it succeeded returns that success.
+ *
+ * <p>The workflow's history holds no file and no secret: only the variables' names, the files'
+ * manifest hash and the platform's ids. Workers look the files and values up (see {@link
+ * DeploymentWorker}); this object keeps the configs of the deployments it started until they end,
+ * for a worker in the same JVM ({@link #config(Deployment)}). Variables are validated and files
+ * generated here first, so a bad config fails before anything is started.
+ *
+ * <p>Not done by this engine: build-log tails, URL verification and the progress tracker's push
+ * updates (poll {@link #find} instead). Thread-safe. {@code deployAsync} makes one or two calls to
+ * the Temporal service on the calling thread (start, and describe when there is a key).
+ */
+public final class TemporalDeploymentOrchestrator {
+  private static final Logger LOG = LoggerFactory.getLogger(TemporalDeploymentOrchestrator.class);
+
+  private final DeploymentOrchestrator orchestrator;
+  private final RunSettings settings;
+  private final DeploymentSteps steps;
+  private final WorkflowClient client;
+  private final String taskQueue;
+  private final Map<String, DeploymentConfig> configs = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  private TemporalDeploymentOrchestrator(DeploymentOrchestrator orchestrator, WorkflowClient client,
+      String taskQueue) {
+    this.orchestrator = orchestrator;
+    this.settings = EngineAccess.settings(orchestrator);
+    this.steps = EngineAccess.steps(orchestrator);
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  /**
+   * Returns an engine that starts deployments on {@code taskQueue}.
+   *
+   * @param orchestrator the configured orchestrator whose platforms, scaffold generator, default
+   *     timeout and poll and upload-retry settings deployments use; not closed by this engine
+   * @param client the Temporal client, with {@link #dataConverter()} (or one that also reads Java
+   *     records and ignores unknown JSON properties)
+   * @param taskQueue the queue the {@link DeploymentWorker}s poll
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code taskQueue} is blank
+   */
+  public static TemporalDeploymentOrchestrator create(DeploymentOrchestrator orchestrator,
+      WorkflowClient client, String taskQueue) {
+    Objects.requireNonNull(orchestrator, "orchestrator");
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(taskQueue, "taskQueue");
+    if (taskQueue.isBlank()) {
+      throw new IllegalArgumentException("taskQueue is blank");
+    }
+    return new TemporalDeploymentOrchestrator(orchestrator, client, taskQueue);
+  }
+
+  /**
+   * Deploys and waits for the deployment to end; as {@link DeploymentOrchestrator#deploy}.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code userId} is blank
+   * @throws DeploymentException with PLATFORM_UNAVAILABLE if the Temporal service cannot be reached
+   */
+  public Deployment deploy(DeploymentConfig config, String userId) {
+    try {
+      return deployAsync(config, userId).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a deployment workflow and returns at once; the future completes with the final
+   * snapshot (a failed deployment is data, not an exceptional completion). A config whose
+   * variables are invalid or that has no files completes FAILED with INVALID_CONFIG at once,
+   * without starting a workflow.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code userId} is blank
+   * @throws DeploymentException with PLATFORM_UNAVAILABLE if the Temporal service cannot be reached
+   */
+  public CompletableFuture<Deployment> deployAsync(DeploymentConfig config, String userId) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(userId, "userId");
+    if (userId.isBlank()) {
+      throw new IllegalArgumentException("userId is blank");
+    }
+    String key = config.idempotencyKey();
+    String id = key != null ? idFor(key) : newId();
+    Instant now = settings.clock().instant();
+    DeploymentCheckpoint checkpoint;
+    try {
+      steps.provider(config.platform());
+      List<EnvironmentVariable> variables = steps.mergeVariables(config);
+      steps.validate(variables);
+      List<GeneratedFile> files = steps.generate(config, variables);
+      checkpoint = DeploymentCheckpoint.start(id, config, now).withVariables(variables)
+          .withFiles(files);
+    } catch (RuntimeException e) {
+      DeploymentError err = DeploymentErrorHandler.toError(e, config.platform());
+      return CompletableFuture.completedFuture(new Deployment(id, userId, config.projectName(),
+          config.platform(), DeploymentStatus.FAILED, null, null, null, err, key, now, now,
+          List.of(), null));
+    }
+    Duration timeout = config.timeout() != null ? config.timeout()
+        : orchestrator.deploymentTimeout();
+    DeploymentRequest request = new DeploymentRequest(id, userId, config.projectName(),
+        config.platform(), key, checkpoint, now, timeout.toMillis(),
+        settings.pollInitialInterval().toMillis(), settings.pollMaxInterval().toMillis(),
+        settings.uploadRetry().maxRetries() + 1, settings.uploadRetry().initialDelay().toMillis(),
+        settings.uploadRetry().maxDelay().toMillis(), settings.maxConsecutivePollFailures());
+    try {
+      if (key != null) {
+        Optional<Deployment> succeeded = succeeded(id);
+        if (succeeded.isPresent()) {
+          return CompletableFuture.completedFuture(succeeded.get());
+        }
+      }
+      boolean mine = configs.putIfAbsent(id, config) == null;
+      WorkflowStub stub = client.newUntypedWorkflowStub(DeploymentWorkflow.TYPE,
+          WorkflowOptions.newBuilder()
+              .setWorkflowId(id)
+              .setTaskQueue(taskQueue)
+              .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+              .build());
+      try {
+        stub.start(request);
+        LOG.info("Deployment {} of {} to {} started as a Temporal workflow", id,
+            config.projectName(), config.platform());
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        LOG.info("Deployment {} is already running: returning it", id);
+        stub = client.newUntypedWorkflowStub(id, Optional.empty(), Optional.empty());
+      } catch (RuntimeException e) {
+        if (mine) {
+          configs.remove(id);
+        }
+        throw e;
+      }
+      WorkflowStub started = stub;
+      return started.getResultAsync(Deployment.class).handle((d, e) -> {
+        if (mine) {
+          configs.remove(id);
+        }
+        if (e == null) {
+          return d;
+        }
+        LOG.warn("The workflow of deployment {} ended without a result: {}", id,
+            e.getClass().getSimpleName());
+        return request.initial(settings.clock().instant())
+            .withStatus(DeploymentStatus.FAILED, settings.clock().instant())
+            .withError(DeploymentError.of(ErrorCode.PLATFORM_UNAVAILABLE, "The Temporal workflow "
+                + id + " ended without a result (it was terminated, or failed): look at it in"
+                + " Temporal, then deploy again").withPlatform(config.platform()));
+      });
+    } catch (DeploymentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /**
+   * Returns the latest snapshot of a deployment this engine (or another with the same Temporal
+   * namespace) started, by querying its workflow; empty if there is no such workflow.
+   *
+   * @throws NullPointerException if {@code deploymentId} is null
+   * @throws DeploymentException with PLATFORM_UNAVAILABLE if the Temporal service cannot be reached
+   */
+  public Optional<Deployment> find(String deploymentId) {
+    Objects.requireNonNull(deploymentId, "deploymentId");
+    try {
+      return Optional.of(client.newWorkflowStub(DeploymentWorkflow.class, deploymentId).progress());
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      if (hasCause(e, WorkflowNotFoundException.class)) {
+        return Optional.empty();
+      }
+      throw unavailable(e);
+    }
+  }
+
+  /**
+   * Cancels a running deployment by signalling its workflow: the steps stop, the platform is asked
+   * to cancel the build, and the deployment ends CANCELLED.
+   *
+   * @return whether the deployment's workflow was running and got the signal
+   * @throws NullPointerException if {@code deploymentId} is null
+   * @throws DeploymentException with PLATFORM_UNAVAILABLE if the Temporal service cannot be reached
+   */
+  public boolean cancel(String deploymentId) {
+    Objects.requireNonNull(deploymentId, "deploymentId");
+    try {
+      WorkflowStub stub = client.newUntypedWorkflowStub(deploymentId, Optional.empty(),
+          Optional.empty());
+      if (stub.describe().getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        return false;
+      }
+      stub.signal("cancel");
+      return true;
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    } catch (RuntimeException e) {
+      if (hasCause(e, WorkflowNotFoundException.class)) {
+        return false;
+      }
+      throw unavailable(e);
+    }
+  }
+
+  /**
+   * Returns the config of a running deployment this engine started, for a {@link DeploymentWorker}
+   * in the same JVM; empty for any other deployment.
+   */
+  public Optional<DeploymentConfig> config(Deployment deployment) {
+    return Optional.ofNullable(configs.get(deployment.id()));
+  }
+
+  /**
+   * Returns the data converter the Temporal client of both the engine and the workers must use:
+   * Temporal's default one, whose JSON mapper also ignores the derived properties (such as {@code
+   * Deployment.isTerminal()}) that deploykit's records expose. Set it with {@code
+   * WorkflowClientOptions.newBuilder().setDataConverter(TemporalDeploymentOrchestrator.dataConverter())}.
+   */
+  public static DataConverter dataConverter() {
+    ObjectMapper mapper = JacksonJsonPayloadConverter.newDefaultObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    return DefaultDataConverter.newDefaultInstance()
+        .withPayloadConverterOverrides(new JacksonJsonPayloadConverter(mapper));
+  }
+
+  /** Returns the deployment id (and workflow id) an idempotency key maps to. */
+  public static String idFor(String idempotencyKey) {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("Every JDK has SHA-256", e);
+    }
+    byte[] hash = digest.digest(idempotencyKey.getBytes(StandardCharsets.UTF_8));
+    return "dep_k" + HexFormat.of().formatHex(hash, 0, 16);
+  }
+
+  DeploymentOrchestrator orchestrator() {
+    return orchestrator;
+  }
+
+  private Optional<Deployment> succeeded(String id) {
+    WorkflowStub old = client.newUntypedWorkflowStub(id, Optional.empty(), Optional.empty());
+    try {
+      if (old.describe().getStatus()
+          != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        return Optional.empty();
+      }
+      Deployment d = old.getResult(Deployment.class);
+      return d.status() == DeploymentStatus.SUCCESS ? Optional.of(d) : Optional.empty();
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      if (hasCause(e, WorkflowNotFoundException.class)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private String newId() {
+    byte[] bytes = new byte[12];
+    random.nextBytes(bytes);
+    return "dep_" + HexFormat.of().formatHex(bytes);
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static DeploymentException unavailable(RuntimeException e) {
+    return new DeploymentException(DeploymentError.of(ErrorCode.PLATFORM_UNAVAILABLE,
+        "The Temporal service could not be reached (" + e.getClass().getSimpleName()
+            + "): check the WorkflowClient's target and that the service runs"));
+  }
+}

@@ -1,0 +1,223 @@
+package dev.deploykit.temporal.internal;
+
+import dev.deploykit.core.Deployment;
+import dev.deploykit.core.DeploymentConfig;
+import dev.deploykit.core.DeploymentError;
+import dev.deploykit.core.DeploymentErrorHandler;
+import dev.deploykit.core.DeploymentException;
+import dev.deploykit.core.ErrorCode;
+import dev.deploykit.core.GeneratedFile;
+import dev.deploykit.core.internal.DeploymentSteps;
+import dev.deploykit.core.spi.BuildState;
+import dev.deploykit.core.spi.BuildStatus;
+import dev.deploykit.core.spi.Credentials;
+import dev.deploykit.core.spi.DeploymentCheckpoint;
+import dev.deploykit.core.spi.PlatformDeployment;
+import dev.deploykit.core.spi.PlatformProvider;
+import dev.deploykit.core.spi.PlatformService;
+import dev.deploykit.core.spi.UploadResult;
+import dev.deploykit.env.EnvironmentVariable;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ManualActivityCompletionClient;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Not API: the activities, each a thin shell over {@link DeploymentSteps}. No activity blocks a
+ * worker thread on the platform: each completes through Temporal's local manual completion when the
+ * step's future does. Files and variable values are looked up here, never passed through the
+ * workflow's history, and the files are checked against the checkpoint's manifest hash.
+ * Thread-safe.
+ */
+public final class DeploymentActivitiesImpl implements DeploymentActivities {
+  /** The error codes no retry can fix. */
+  public static final Set<ErrorCode> NON_RETRYABLE = Set.of(ErrorCode.AUTH_FAILED,
+      ErrorCode.INSUFFICIENT_PERMISSIONS, ErrorCode.PROJECT_NAME_TAKEN, ErrorCode.INVALID_CONFIG,
+      ErrorCode.BUILD_FAILED);
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeploymentActivitiesImpl.class);
+
+  private final DeploymentSteps steps;
+  private final Clock clock;
+  private final Function<Deployment, Optional<DeploymentConfig>> configs;
+
+  /** Creates the activities over {@code steps}, with files and values from {@code configs}. */
+  public DeploymentActivitiesImpl(DeploymentSteps steps, Clock clock,
+      Function<Deployment, Optional<DeploymentConfig>> configs) {
+    this.steps = Objects.requireNonNull(steps, "steps");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.configs = Objects.requireNonNull(configs, "configs");
+  }
+
+  @Override
+  public DeploymentCheckpoint createProject(DeploymentRequest r, DeploymentCheckpoint cp) {
+    return async(r, false, () -> {
+      Prepared p = prepare(r, cp);
+      return steps.createProject(service(r, cp), cp, r.projectName(), p.files());
+    });
+  }
+
+  @Override
+  public void configure(DeploymentRequest r, DeploymentCheckpoint cp) {
+    async(r, false, () -> {
+      Prepared p = prepare(r, cp);
+      return steps.configure(service(r, cp), cp, p.variables());
+    });
+  }
+
+  @Override
+  public UploadResult upload(DeploymentRequest r, DeploymentCheckpoint cp) {
+    return async(r, true, () -> {
+      Prepared p = prepare(r, cp);
+      return steps.uploadOnce(service(r, cp), cp, p.files(), progress -> { });
+    });
+  }
+
+  @Override
+  public DeploymentCheckpoint trigger(DeploymentRequest r, DeploymentCheckpoint cp,
+      UploadResult upload) {
+    return async(r, false, () -> {
+      Prepared p = prepare(r, cp);
+      return steps.trigger(service(r, cp), cp, upload, p.files());
+    });
+  }
+
+  @Override
+  public BuildStatus poll(DeploymentRequest r, DeploymentCheckpoint cp) {
+    return async(r, false, () -> {
+      PlatformProvider provider = steps.provider(r.platform());
+      return steps.pollOnce(service(r, cp), cp).thenApply(status -> {
+        RuntimeException failure = steps.buildFailure(status, provider.displayName(), r.platform());
+        if (failure != null) {
+          return BuildStatus.failed(DeploymentErrorHandler.toError(failure, r.platform()),
+              status.platformState());
+        }
+        if (status.state() == BuildState.SUCCESS) {
+          String url = steps.successUrl(status, cp);
+          return new BuildStatus(BuildState.SUCCESS, url, null, status.platformState());
+        }
+        return status;
+      });
+    });
+  }
+
+  @Override
+  public void cancelBuild(DeploymentRequest r, DeploymentCheckpoint cp) {
+    async(r, false, () -> {
+      PlatformDeployment d = cp.platformDeployment();
+      if (cp.project() == null || d == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return service(r, cp).cancelDeployment(cp.project(), d.id());
+    });
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private record Prepared(List<GeneratedFile> files, List<EnvironmentVariable> variables) {}
+
+  private PlatformService service(DeploymentRequest r, DeploymentCheckpoint cp) {
+    PlatformProvider provider = steps.provider(r.platform());
+    Credentials credentials = steps.credentials(provider, r.platform(), r.userId());
+    return steps.service(provider, r.platform(), credentials, cp.settings());
+  }
+
+  /** The deployment's files and variables from the worker's config source, checked. */
+  private Prepared prepare(DeploymentRequest r, DeploymentCheckpoint cp) {
+    Deployment d = r.initial(Instant.now(clock));
+    DeploymentConfig config = Objects.requireNonNull(configs.apply(d), "configs returned null")
+        .orElseThrow(() -> new DeploymentException(DeploymentError.of(ErrorCode.INVALID_CONFIG,
+            "This worker has no config for deployment " + r.deploymentId() + " of "
+                + r.projectName() + ": give DeploymentWorker a configs function that returns it"
+                + " (files and variable values never go through Temporal)")
+            .withPlatform(r.platform())));
+    if (!config.platform().equals(r.platform()) || !config.projectName().equals(r.projectName())) {
+      throw new DeploymentException(DeploymentError.of(ErrorCode.INVALID_CONFIG,
+          "The config found for deployment " + r.deploymentId() + " is for " + config.projectName()
+              + " on " + config.platform() + ", not " + r.projectName() + " on " + r.platform()
+              + ": return the config the deployment was started with").withPlatform(r.platform()));
+    }
+    List<EnvironmentVariable> variables = steps.mergeVariables(config);
+    List<GeneratedFile> files = steps.generate(config, variables);
+    String hash = DeploymentCheckpoint.manifestHash(files);
+    if (cp.manifestHash() != null && !cp.manifestHash().equals(hash)) {
+      throw new DeploymentException(DeploymentError.of(ErrorCode.INVALID_CONFIG,
+          "The files of deployment " + r.deploymentId() + " of " + r.projectName()
+              + " differ from those it was started with: give every worker the same config,"
+              + " or deploy again").withPlatform(r.platform()));
+    }
+    return new Prepared(files, variables);
+  }
+
+  /**
+   * Runs {@code work} and completes the activity when its future does, without holding the
+   * worker's thread; a failure becomes an ApplicationFailure typed by its error code.
+   */
+  private <T> @Nullable T async(DeploymentRequest r, boolean upload,
+      Supplier<CompletableFuture<T>> work) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    int attempt = ctx.getInfo().getAttempt();
+    String type = ctx.getInfo().getActivityType();
+    ManualActivityCompletionClient done = ctx.useLocalManualCompletion();
+    CompletableFuture<T> future;
+    try {
+      future = work.get();
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    future.whenComplete((value, error) -> {
+      if (error == null) {
+        done.complete(value);
+        return;
+      }
+      ApplicationFailure failure = failure(r, upload, attempt, unwrap(error));
+      LOG.debug("Deployment {}: {} attempt {} failed: {}", r.deploymentId(), type, attempt,
+          failure.getType());
+      done.fail(failure);
+    });
+    return null;
+  }
+
+  private ApplicationFailure failure(DeploymentRequest r, boolean upload, int attempt,
+      Throwable error) {
+    DeploymentError err = DeploymentErrorHandler.toError(error, r.platform());
+    boolean lastUpload = upload && attempt >= r.uploadAttempts();
+    if (lastUpload) {
+      err = steps.uploadExhausted(error, attempt, r.platform());
+    }
+    boolean nonRetryable = lastUpload || NON_RETRYABLE.contains(err.code())
+        || (upload && !steps.retryableUploadFailure(error, r.platform()));
+    ApplicationFailure.Builder b = ApplicationFailure.newBuilder()
+        .setType(err.code().name())
+        .setMessage(err.message())
+        .setDetails(err)
+        .setNonRetryable(nonRetryable);
+    if (err.retryAfter() != null && !err.retryAfter().isNegative()) {
+      b.setNextRetryDelay(err.retryAfter());
+    }
+    return b.build();
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
