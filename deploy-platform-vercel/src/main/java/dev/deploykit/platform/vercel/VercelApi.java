@@ -278,7 +278,9 @@ final class VercelApi {
     if (t instanceof HttpTimeoutException) {
       return new DeploymentException(DeploymentError.of(ErrorCode.PLATFORM_UNAVAILABLE,
           "Vercel at " + host + " did not answer " + what + " within "
-              + request.timeout().map(d -> d.toSeconds() + " s").orElse("the timeout")
+              + request.timeout()
+                  .map(d -> d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms")
+                  .orElse("the timeout")
               + ". Check the network connection and try again.")
           .withPlatform(VercelPlatform.ID), t);
     }
