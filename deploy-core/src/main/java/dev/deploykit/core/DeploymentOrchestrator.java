@@ -633,12 +633,17 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             + " far, or is too old)"));
   }
 
-  /** Stops the threads this orchestrator created. Running deployments are cancelled. */
+  /**
+   * Stops the threads this orchestrator created and closes its platform providers ({@link
+   * PlatformProvider#close()}: they release kept-alive connections and their threads). Running
+   * deployments are cancelled.
+   */
   @Override
   public void close() {
     for (DeploymentRun run : new ArrayList<>(running.values())) {
       run.cancel();
     }
+    settings.platforms().closeAll();
     if (ownsTracker) {
       settings.tracker().close();
     }

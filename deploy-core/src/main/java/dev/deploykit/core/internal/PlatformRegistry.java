@@ -49,6 +49,28 @@ public final class PlatformRegistry {
     return p;
   }
 
+  /**
+   * Closes every provider this registry holds (explicit, and discovered if discovery ran); a
+   * provider that throws is logged and the others are still closed.
+   */
+  public void closeAll() {
+    java.util.Set<PlatformProvider> all = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    all.addAll(explicit);
+    Map<String, PlatformProvider> m = byId;
+    if (m != null) {
+      all.addAll(m.values());
+    }
+    for (PlatformProvider p : all) {
+      try {
+        p.close();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(PlatformRegistry.class)
+            .warn("Closing the {} platform provider failed", p.id(), e);
+      }
+    }
+  }
+
   private Map<String, PlatformProvider> providers() {
     Map<String, PlatformProvider> m = byId;
     if (m == null) {

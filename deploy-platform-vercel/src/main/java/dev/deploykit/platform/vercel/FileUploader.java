@@ -124,7 +124,7 @@ final class FileUploader {
           .header("x-vercel-digest", file.sha1())
           .POST(HttpRequest.BodyPublishers.ofByteArray(file.bytes()))
           .build();
-      return api.send(request).thenApply(json -> (Object) json);
+      return api.sendBytes(request, file.bytes(), true).thenApply(json -> (Object) json);
     });
   }
 

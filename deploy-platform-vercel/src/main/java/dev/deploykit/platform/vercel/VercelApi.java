@@ -1,5 +1,6 @@
 package dev.deploykit.platform.vercel;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -48,9 +49,11 @@ final class VercelApi {
   private final PlatformHttp http;
   private final VercelSettings settings;
   private final ObjectReader reader;
+  private final @Nullable Http1Transport uploads;
 
-  VercelApi(PlatformContext context, VercelSettings settings) {
+  VercelApi(PlatformContext context, VercelSettings settings, @Nullable Http1Transport uploads) {
     this.context = context;
+    this.uploads = uploads;
     this.settings = settings;
     this.http = PlatformHttp.builder(context)
         .baseUrl(context.apiUrl(DEFAULT_API_URL))
@@ -92,12 +95,6 @@ final class VercelApi {
     return http.request(pathAndQuery);
   }
 
-  HttpRequest.Builder jsonRequest(String method, String pathAndQuery, Object body) {
-    return http.request(pathAndQuery)
-        .header("Content-Type", "application/json")
-        .method(method, PlatformHttp.json(context.objectMapper(), body));
-  }
-
   /** Encodes a query value or a path segment. */
   static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
@@ -106,9 +103,38 @@ final class VercelApi {
   /**
    * Sends {@code request}; completes with the JSON answer ({@link MissingNode} for an empty 2xx body)
    * or fails with a {@link DeploymentException} (a {@link MissingFilesException} for {@code
-   * missing_files}). Cancelling the returned future cancels the exchange.
+   * missing_files}). A request without a body goes through the upload transport when there is one
+   * and it can reach the URI; one with a body through the context's client (use {@link #sendBytes}
+   * or {@link #sendJson} to send a body on the transport). Cancelling the returned future cancels
+   * the exchange.
    */
   CompletableFuture<JsonNode> send(HttpRequest request) {
+    long length = request.bodyPublisher().map(HttpRequest.BodyPublisher::contentLength).orElse(0L);
+    boolean idempotent = request.method().equals("GET") || request.method().equals("HEAD");
+    return length == 0 ? sendBytes(request, new byte[0], idempotent) : sendThroughClient(request);
+  }
+
+  /** Sends {@code body} as JSON with {@code method} to {@code pathAndQuery}; as {@link #send}. */
+  CompletableFuture<JsonNode> sendJson(String method, String pathAndQuery, Object body) {
+    byte[] bytes;
+    HttpRequest request;
+    try {
+      bytes = context.objectMapper().writeValueAsBytes(body);
+      request = http.request(pathAndQuery)
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
+          .build();
+    } catch (JsonProcessingException e) {
+      return CompletableFuture.failedFuture(new DeploymentException(DeploymentError.of(
+          ErrorCode.UNKNOWN, "Could not write a " + body.getClass().getSimpleName() + " as JSON")
+          .withPlatform(VercelPlatform.ID), e));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return sendBytes(request, bytes, false);
+  }
+
+  private CompletableFuture<JsonNode> sendThroughClient(HttpRequest request) {
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
     CompletableFuture<HttpResponse<byte[]>> sent;
     try {
@@ -118,30 +144,14 @@ final class VercelApi {
       return result;
     }
     sent.whenComplete((response, thrown) -> {
-      if (result.isDone()) {
+      if (thrown != null) {
+        if (!result.isDone()) {
+          result.completeExceptionally(transportFailure(request, thrown));
+        }
         return;
       }
-      try {
-        if (thrown != null) {
-          result.completeExceptionally(transportFailure(request, thrown));
-          return;
-        }
-        int status = response.statusCode();
-        LOG.debug("{} {} -> HTTP {}", request.method(), request.uri().getRawPath(), status);
-        byte[] body = response.body() == null ? new byte[0] : response.body();
-        if (status >= 200 && status < 300) {
-          result.complete(parse(response, body));
-        } else {
-          result.completeExceptionally(mapError(status, response.headers(), body));
-        }
-      } catch (DeploymentException e) {
-        result.completeExceptionally(e);
-      } catch (RuntimeException e) {
-        result.completeExceptionally(new DeploymentException(DeploymentError.of(ErrorCode.UNKNOWN,
-            "The Vercel request " + request.method() + " " + request.uri().getRawPath()
-                + " failed unexpectedly (" + e.getClass().getSimpleName() + ")")
-            .withPlatform(VercelPlatform.ID), e));
-      }
+      byte[] body = response.body() == null ? new byte[0] : response.body();
+      answer(result, request, response.statusCode(), response.headers(), body);
     });
     result.whenComplete((v, e) -> {
       if (e instanceof CancellationException) {
@@ -151,20 +161,73 @@ final class VercelApi {
     return result;
   }
 
-  private JsonNode parse(HttpResponse<byte[]> response, byte[] body) {
+  /**
+   * Sends {@code request} whose body is {@code body} (the request's own body publisher must send
+   * the same bytes): through the upload transport when there is one and it can reach the URI, else
+   * as {@link #send}. Completes as {@link #send} does. {@code idempotent}: sending it twice does no
+   * harm (a file upload), so a kept-alive connection closed by the server may be retried at once.
+   */
+  CompletableFuture<JsonNode> sendBytes(HttpRequest request, byte[] body, boolean idempotent) {
+    Http1Transport transport = uploads;
+    if (transport == null || !Http1Transport.canSend(context.httpClient(), request.uri())) {
+      return sendThroughClient(request);
+    }
+    CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    CompletableFuture<Http1Transport.Response> sent =
+        transport.send(context.httpClient(), context.scheduler(), request, body, idempotent);
+    sent.whenComplete((response, thrown) -> {
+      if (thrown != null) {
+        if (!result.isDone()) {
+          result.completeExceptionally(transportFailure(request, thrown));
+        }
+        return;
+      }
+      answer(result, request, response.status(), response.headers(), response.body());
+    });
+    result.whenComplete((v, e) -> {
+      if (e instanceof CancellationException) {
+        sent.cancel(true);
+      }
+    });
+    return result;
+  }
+
+  /** Completes {@code result} with an answer: its JSON, or the mapped error. */
+  private void answer(CompletableFuture<JsonNode> result, HttpRequest request, int status,
+      HttpHeaders headers, byte[] body) {
+    if (result.isDone()) {
+      return;
+    }
+    try {
+      LOG.debug("{} {} -> HTTP {}", request.method(), request.uri().getRawPath(), status);
+      if (status >= 200 && status < 300) {
+        result.complete(parse(request, status, headers, body));
+      } else {
+        result.completeExceptionally(mapError(status, headers, body));
+      }
+    } catch (DeploymentException e) {
+      result.completeExceptionally(e);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(new DeploymentException(DeploymentError.of(ErrorCode.UNKNOWN,
+          "The Vercel request " + request.method() + " " + request.uri().getRawPath()
+              + " failed unexpectedly (" + e.getClass().getSimpleName() + ")")
+          .withPlatform(VercelPlatform.ID), e));
+    }
+  }
+
+  private JsonNode parse(HttpRequest request, int status, HttpHeaders headers, byte[] body) {
     if (isBlank(body)) {
       return MissingNode.getInstance();
     }
     try {
       return reader.readTree(body);
     } catch (IOException e) {
-      HttpRequest request = response.request();
       throw new DeploymentException(DeploymentError.of(ErrorCode.PLATFORM_UNAVAILABLE,
-              "Vercel answered with malformed JSON (HTTP " + response.statusCode() + ") to "
+              "Vercel answered with malformed JSON (HTTP " + status + ") to "
                   + request.method() + " " + request.uri().getRawPath()
                   + ". This is usually temporary; try again later.")
-          .withPlatform(VercelPlatform.ID).withHttpStatus(response.statusCode())
-          .withRequestId(response.headers().firstValue("x-vercel-id").orElse(null)), e);
+          .withPlatform(VercelPlatform.ID).withHttpStatus(status)
+          .withRequestId(headers.firstValue("x-vercel-id").orElse(null)), e);
     }
   }
 

@@ -29,6 +29,13 @@ import java.util.Objects;
  *       <td>the team every call is scoped to ({@code teamId} wins when both are set)</td></tr>
  *   <tr><td>{@code vercel.uploadConcurrency}</td><td>8</td><td>file uploads in flight, 1 to
  *       64</td></tr>
+ *   <tr><td>{@code vercel.uploadTransport}</td><td>{@code http1}</td><td>how files are sent:
+ *       {@code http1}, the adapter's own keep-alive HTTP/1.1 connections on blocking sockets (a
+ *       tenth of the JDK client's CPU per request; up to 32 upload threads per provider, shared by
+ *       its deployments, created on demand and ended after 30 s idle; the client's TLS settings;
+ *       the orchestrator's {@code HttpClient} is used instead when its proxy selector picks a
+ *       proxy or it has an authenticator), or {@code jdk}, the orchestrator's {@code
+ *       HttpClient}</td></tr>
  *   <tr><td>{@code vercel.uploadRetries}</td><td>3</td><td>retries of each file upload on 408,
  *       429, 5xx and connection failures, 0 to 10</td></tr>
  *   <tr><td>{@code vercel.uploadRetryDelayMillis} / {@code uploadRetryMaxDelayMillis}</td>
@@ -63,6 +70,7 @@ public final class VercelPlatform implements PlatformProvider {
   public static final String ID = "vercel";
 
   private final ProjectCache projects = new ProjectCache();
+  private final Http1Transport uploads = new Http1Transport(Http1Transport.DEFAULT_MAX_THREADS);
 
   /** Creates the provider; used by {@link java.util.ServiceLoader}. */
   public VercelPlatform() {}
@@ -90,7 +98,16 @@ public final class VercelPlatform implements PlatformProvider {
    */
   @Override
   public PlatformService create(PlatformContext context) {
-    return new VercelService(Objects.requireNonNull(context, "context"), projects);
+    return new VercelService(Objects.requireNonNull(context, "context"), projects, uploads);
+  }
+
+  /**
+   * Ends the upload threads and closes the kept-alive upload connections; a later deployment makes
+   * new ones.
+   */
+  @Override
+  public void close() {
+    uploads.close();
   }
 
   @Override

@@ -69,10 +69,10 @@ final class VercelService implements PlatformService {
   /** The answer of a read that showed a state that can no longer change, per deployment. */
   private final Map<String, JsonNode> finalAnswers = new ConcurrentHashMap<>();
 
-  VercelService(PlatformContext context, ProjectCache projects) {
+  VercelService(PlatformContext context, ProjectCache projects, Http1Transport uploads) {
     this.context = context;
     this.settings = VercelSettings.from(context.settings());
-    this.api = new VercelApi(context, settings);
+    this.api = new VercelApi(context, settings, settings.http1Uploads() ? uploads : null);
     this.uploader = new FileUploader(api, settings);
     this.mapper = context.objectMapper();
     this.projects = projects;
@@ -127,8 +127,7 @@ final class VercelService implements PlatformService {
     } else {
       body.put("framework", framework);
     }
-    return Tracker.run(t -> t.track(api.send(
-            api.jsonRequest("POST", api.path("/v11/projects"), body).build()))
+    return Tracker.run(t -> t.track(api.sendJson("POST", api.path("/v11/projects"), body))
         .thenApply(json -> project(json, name, attributes, "POST /v11/projects"))
         .exceptionallyCompose(e -> {
           Throwable cause = VercelApi.unwrap(e);
@@ -226,7 +225,7 @@ final class VercelService implements PlatformService {
     String path = api.path("/v10/projects/" + VercelApi.encode(project.id()) + "/env",
         "upsert", "true");
     boolean anySensitive = sensitiveAllowed && vars.stream().anyMatch(EnvironmentVariable::sensitive);
-    return t.track(api.send(api.jsonRequest("POST", path, body).build()))
+    return t.track(api.sendJson("POST", path, body))
         .handle((json, e) -> {
           if (e != null) {
             Throwable cause = VercelApi.unwrap(e);
@@ -470,7 +469,7 @@ final class VercelService implements PlatformService {
       projectSettings.put("framework", framework);
     }
     String path = api.path("/v13/deployments", "skipAutoDetectionConfirmation", "1");
-    return api.send(api.jsonRequest("POST", path, body).build());
+    return api.sendJson("POST", path, body);
   }
 
   // ---- status ------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ record VercelSettings(
     Duration logStatusInterval,
     Duration logReconnectDelay,
     int logMaxReconnects,
-    Duration aliasWait) {
+    Duration aliasWait,
+    boolean http1Uploads) {
 
   static final int DEFAULT_UPLOAD_CONCURRENCY = 8;
   static final int MAX_UPLOAD_CONCURRENCY = 64;
@@ -54,7 +55,8 @@ record VercelSettings(
         millis(s, "logStatusIntervalMillis", 5_000),
         millis(s, "logReconnectDelayMillis", 1_000),
         intSetting(s, "logMaxReconnects", 10, 0, 1_000),
-        millis(s, "aliasWaitMillis", 60_000));
+        millis(s, "aliasWaitMillis", 60_000),
+        uploadTransport(s.get("uploadTransport")));
   }
 
   /** The query parameter that scopes a request to the team, e.g. {@code teamId=team_1}, or "". */
@@ -126,6 +128,22 @@ record VercelSettings(
       throw invalid("vercel.envTargets is empty; use e.g. production,preview");
     }
     return List.copyOf(new ArrayList<>(out));
+  }
+
+  /** True for {@code http1} (the default), false for {@code jdk}. */
+  private static boolean uploadTransport(@Nullable String v) {
+    if (v == null || v.isBlank()) {
+      return true;
+    }
+    String t = v.strip().toLowerCase(Locale.ROOT);
+    if (t.equals("http1")) {
+      return true;
+    }
+    if (t.equals("jdk")) {
+      return false;
+    }
+    throw invalid("vercel.uploadTransport '" + t + "' is not one of http1 (the default: keep-alive"
+        + " HTTP/1.1 connections of the adapter's own) or jdk (the orchestrator's HttpClient)");
   }
 
   /** Empty: detect; a value: force it; {@code none}: no framework (a static site). */
