@@ -241,7 +241,9 @@ public final class TemporalDeploymentOrchestrator {
 
   /**
    * Cancels a running deployment by signalling its workflow: the steps stop, the platform is asked
-   * to cancel the build, and the deployment ends CANCELLED.
+   * to cancel the build, and the deployment ends CANCELLED. A cancel that arrives while the build
+   * is being started waits for the platform's answer (the trigger is never abandoned, since the
+   * platform may have started the build), then cancels that build.
    *
    * @return whether the deployment's workflow was running and got the signal
    * @throws NullPointerException if {@code deploymentId} is null

@@ -7,12 +7,15 @@ import dev.deploykit.core.Deployment;
 import dev.deploykit.core.DeploymentConfig;
 import dev.deploykit.core.DeploymentOrchestrator;
 import dev.deploykit.core.DeploymentStatus;
+import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.GeneratedFile;
 import dev.deploykit.core.RetrySettings;
 import dev.deploykit.core.spi.BuildState;
 import dev.deploykit.env.EnvironmentVariable;
 import dev.deploykit.testing.InMemoryPlatform;
 import dev.deploykit.testing.InMemoryPlatform.Operation;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -56,8 +59,8 @@ class TemporalWorkerRestartTest {
     }
   }
 
-  private void startEnvironment() {
-    platform = InMemoryPlatform.builder().buildDuration(Duration.ofMillis(50)).build();
+  private void startEnvironment(Duration buildDuration) {
+    platform = InMemoryPlatform.builder().buildDuration(buildDuration).build();
     closeables.add(platform);
     env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
         .setWorkflowClientOptions(WorkflowClientOptions.newBuilder()
@@ -94,7 +97,7 @@ class TemporalWorkerRestartTest {
   @Test
   void workerRestart_midBuild_newWorkerFollowsTheBuildToSuccessWithoutRedoingAStep()
       throws Exception {
-    startEnvironment();
+    startEnvironment(Duration.ofMillis(50));
     GatedPlatform first = new GatedPlatform(platform).holdBuild();
     GatedPlatform second = new GatedPlatform(platform);
     // The second machine's build gate is the first's: the build "ends" when the test says.
@@ -151,5 +154,87 @@ class TemporalWorkerRestartTest {
         .containsExactly(platformDeploymentId);
     assertThat(first.buildIs(platformDeploymentId, BuildState.SUCCESS)).isTrue();
     assertThat(d.toString()).doesNotContain(TOKEN_CANARY).doesNotContain(SECRET_CANARY);
+  }
+
+  @Test
+  void cancel_whileTheTriggerIsInFlight_recordsTheBuildItStartedAndCancelsIt() throws Exception {
+    startEnvironment(Duration.ofMinutes(5));
+    GatedPlatform gated = new GatedPlatform(platform).holdTrigger();
+    TemporalDeploymentOrchestrator engine = TemporalDeploymentOrchestrator.create(
+        orchestrator(gated), env.getWorkflowClient(), QUEUE);
+    startWorker(engine);
+
+    String id = TemporalDeploymentOrchestrator.idFor("cancel-trigger-1");
+    CompletableFuture<Deployment> future =
+        engine.deployAsync(config("racing-app", "cancel-trigger-1"), "user-1");
+    await().atMost(Duration.ofSeconds(20)).until(() -> gated.triggers.get() == 1);
+
+    // The workflow has handled the cancel before the platform answers the trigger.
+    assertThat(engine.cancel(id)).isTrue();
+    awaitSignalHandled(id);
+    gated.triggerGate.complete(null);
+    Deployment d = future.orTimeout(30, TimeUnit.SECONDS).join();
+
+    assertThat(d.status()).isEqualTo(DeploymentStatus.CANCELLED);
+    assertThat(d.platformDeploymentId()).isNotNull();
+    assertThat(platform.calls(Operation.TRIGGER_DEPLOYMENT)).isEqualTo(1);
+    assertThat(platform.calls(Operation.CANCEL_DEPLOYMENT)).isEqualTo(1);
+    assertThat(gated.buildIs(d.platformDeploymentId(), BuildState.CANCELLED)).isTrue();
+    assertThat(gated.polls.get()).isZero();
+  }
+
+  @Test
+  void cancel_whileTheTriggerIsInFlightAndItFails_endsCancelledWithoutCancellingABuild()
+      throws Exception {
+    startEnvironment(Duration.ofMinutes(5));
+    GatedPlatform gated = new GatedPlatform(platform).holdTrigger();
+    platform.failAlways(Operation.TRIGGER_DEPLOYMENT, ErrorCode.INVALID_CONFIG);
+    TemporalDeploymentOrchestrator engine = TemporalDeploymentOrchestrator.create(
+        orchestrator(gated), env.getWorkflowClient(), QUEUE);
+    startWorker(engine);
+
+    String id = TemporalDeploymentOrchestrator.idFor("cancel-trigger-2");
+    CompletableFuture<Deployment> future =
+        engine.deployAsync(config("racing-app", "cancel-trigger-2"), "user-1");
+    await().atMost(Duration.ofSeconds(20)).until(() -> gated.triggers.get() == 1);
+
+    assertThat(engine.cancel(id)).isTrue();
+    awaitSignalHandled(id);
+    gated.triggerGate.complete(null);
+    Deployment d = future.orTimeout(30, TimeUnit.SECONDS).join();
+
+    assertThat(d.status()).isEqualTo(DeploymentStatus.CANCELLED);
+    assertThat(d.platformDeploymentId()).isNull();
+    assertThat(d.error()).isNull();
+    assertThat(platform.calls(Operation.CANCEL_DEPLOYMENT)).isZero();
+  }
+
+  private void startWorker(TemporalDeploymentOrchestrator engine) {
+    WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
+    closeables.add(() -> {
+      factory.shutdownNow();
+      factory.awaitTermination(10, TimeUnit.SECONDS);
+    });
+    DeploymentWorker.register(factory.newWorker(QUEUE, NOT_STICKY), engine);
+    factory.start();
+  }
+
+  /**
+   * Waits until a workflow task completed after the cancel signal: the workflow has run its
+   * signal handler, so whatever the activity in flight answers comes after the cancel.
+   */
+  private void awaitSignalHandled(String id) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      List<HistoryEvent> events = env.getWorkflowClient().fetchHistory(id).getEvents();
+      boolean signalled = false;
+      for (HistoryEvent e : events) {
+        if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) {
+          signalled = true;
+        } else if (signalled && e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+          return true;
+        }
+      }
+      return false;
+    });
   }
 }
