@@ -70,7 +70,7 @@ public final class DeploymentWorker {
     Objects.requireNonNull(configs, "configs");
     worker.registerWorkflowImplementationTypes(DeploymentWorkflowImpl.class);
     worker.registerActivitiesImplementations(new DeploymentActivitiesImpl(
-        EngineAccess.steps(orchestrator), EngineAccess.settings(orchestrator).clock(), configs));
+        EngineAccess.steps(orchestrator), EngineAccess.settings(orchestrator), configs));
     return new DeploymentWorker(worker);
   }
 
