@@ -27,8 +27,8 @@ import org.slf4j.Logger;
  * retry policy (the {@link DeploymentActivitiesImpl#NON_RETRYABLE} codes are never retried);
  * status polling waits on durable timers; the cancel signal and the deployment's timeout cancel the
  * steps' scope, after which the platform is asked to cancel the build. The trigger runs outside
- * that scope, so the build it started is always known, and cancelled, after a cancel. Deterministic: no clock, no
- * I/O, no randomness of its own.
+ * that scope, so the build it started is always known, and cancelled, after a cancel.
+ * Deterministic: no clock, no I/O, no randomness of its own.
  */
 public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
   private static final Logger LOG = Workflow.getLogger(DeploymentWorkflowImpl.class);
