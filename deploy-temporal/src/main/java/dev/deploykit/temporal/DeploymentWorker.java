@@ -28,6 +28,18 @@ import java.util.function.Function;
  * factory.start();
  * }</pre>
  *
+ * <p><b>Restarts.</b> A worker may stop at any moment (its factory's {@code shutdownNow}, or its
+ * JVM dying): a deployment it was running continues on another worker of the queue, from the
+ * workflow's history, without creating the project or starting the build again (tested with a
+ * worker replaced mid-build). Temporal first offers a workflow's next task to the worker that ran
+ * the previous one (its sticky queue); a real Temporal server gives it to another worker when that
+ * queue goes unpolled for {@code WorkerOptions.setStickyQueueScheduleToStartTimeout} (5 s by
+ * default), so a dead worker delays its deployments by about that much. Temporal's in-process test
+ * server has no such fallback: in tests that stop workers, create them with {@code
+ * WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO)}, which turns
+ * sticky queues off. Pass whatever {@code WorkerOptions} you need to {@code
+ * factory.newWorker(queue, options)}; this class takes the worker as it is.
+ *
  * <p>Immutable and thread-safe; it starts no thread of its own (the worker factory owns them).
  */
 public final class DeploymentWorker {
@@ -58,7 +70,7 @@ public final class DeploymentWorker {
     Objects.requireNonNull(configs, "configs");
     worker.registerWorkflowImplementationTypes(DeploymentWorkflowImpl.class);
     worker.registerActivitiesImplementations(new DeploymentActivitiesImpl(
-        EngineAccess.steps(orchestrator), EngineAccess.settings(orchestrator).clock(), configs));
+        EngineAccess.steps(orchestrator), EngineAccess.settings(orchestrator), configs));
     return new DeploymentWorker(worker);
   }
 

@@ -9,6 +9,8 @@ import dev.deploykit.core.DeploymentOrchestrator;
 import dev.deploykit.core.DeploymentStatus;
 import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.GeneratedFile;
+import dev.deploykit.core.ProgressListener;
+import dev.deploykit.core.ProgressTracker;
 import dev.deploykit.core.internal.DeploymentSteps;
 import dev.deploykit.core.internal.EngineAccess;
 import dev.deploykit.core.internal.RunSettings;
@@ -42,6 +44,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +67,27 @@ import org.slf4j.LoggerFactory;
  * for a worker in the same JVM ({@link #config(Deployment)}). Variables are validated and files
  * generated here first, so a bad config fails before anything is started.
  *
- * <p>Not done by this engine: build-log tails, URL verification and the progress tracker's push
- * updates (poll {@link #find} instead). Thread-safe. {@code deployAsync} makes one or two calls to
- * the Temporal service on the calling thread (start, and describe when there is a key).
+ * <p><b>Progress and build logs</b> go to the orchestrator's {@link
+ * DeploymentOrchestrator#progress() ProgressTracker}, so {@code deployAsync(config, userId,
+ * listener)} and {@link DeploymentOrchestrator#subscribe} work as with the in-process engine, with
+ * one limit: the tracker is in memory, so each JVM's tracker gets what happened in that JVM. This
+ * engine reports the start (PENDING) and the end (SUCCESS, FAILED, TIMED_OUT, CANCELLED) of the
+ * deployments it started; a {@link DeploymentWorker} reports each step it runs (creating the
+ * project, configuring, uploading with upload progress, building) and follows the build log from
+ * the first status poll it runs until the build ends, into its own orchestrator's tracker. With
+ * engine and worker in one JVM ({@link DeploymentWorker#register(io.temporal.worker.Worker,
+ * TemporalDeploymentOrchestrator)}) a listener therefore sees every step, every build-log line
+ * and the end, and the final {@link Deployment} (and {@link #find}) carries the log's tail. With
+ * workers on other machines, this JVM's listeners see only the start and the end, the log tail is
+ * empty, and {@link #find} is the way to follow the steps. A build log is not replayed into the
+ * workflow's history (it may hold secrets, and has no cursor in the SPI): a worker that takes over
+ * a build follows its log from wherever its platform's log stream starts (the whole log again, for
+ * most platforms). Log lines are redacted of the token, and of the sensitive values when the
+ * worker has the deployment's config.
+ *
+ * <p>Not done by this engine: URL verification ({@code DeploymentConfig.verifyUrl} is ignored;
+ * the final deployment has no {@code urlCheck}). Thread-safe. {@code deployAsync} makes one or two
+ * calls to the Temporal service on the calling thread (start, and describe when there is a key).
  */
 public final class TemporalDeploymentOrchestrator {
   private static final Logger LOG = LoggerFactory.getLogger(TemporalDeploymentOrchestrator.class);
@@ -139,6 +160,22 @@ public final class TemporalDeploymentOrchestrator {
    * @throws DeploymentException with PLATFORM_UNAVAILABLE if the Temporal service cannot be reached
    */
   public CompletableFuture<Deployment> deployAsync(DeploymentConfig config, String userId) {
+    return deployAsync(config, userId, null);
+  }
+
+  /**
+   * Starts a deployment with {@code listener} subscribed (on the orchestrator's {@link
+   * DeploymentOrchestrator#progress() ProgressTracker}) before its first update, and returns at
+   * once; otherwise as {@link #deployAsync(DeploymentConfig, String)}. What the listener receives
+   * is described on this class (the steps and build-log lines only from workers in this JVM).
+   *
+   * @param listener subscribed before the first update, or {@code null}
+   * @throws NullPointerException if {@code config} or {@code userId} is null
+   * @throws IllegalArgumentException if {@code userId} is blank
+   * @throws DeploymentException with PLATFORM_UNAVAILABLE if the Temporal service cannot be reached
+   */
+  public CompletableFuture<Deployment> deployAsync(DeploymentConfig config, String userId,
+      @Nullable ProgressListener listener) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(userId, "userId");
     if (userId.isBlank()) {
@@ -146,6 +183,9 @@ public final class TemporalDeploymentOrchestrator {
     }
     String key = config.idempotencyKey();
     String id = key != null ? idFor(key) : newId();
+    if (listener != null) {
+      settings.tracker().subscribe(id, listener);
+    }
     Instant now = settings.clock().instant();
     DeploymentCheckpoint checkpoint;
     try {
@@ -157,9 +197,9 @@ public final class TemporalDeploymentOrchestrator {
           .withFiles(files);
     } catch (RuntimeException e) {
       DeploymentError err = DeploymentErrorHandler.toError(e, config.platform());
-      return CompletableFuture.completedFuture(new Deployment(id, userId, config.projectName(),
-          config.platform(), DeploymentStatus.FAILED, null, null, null, err, key, now, now,
-          List.of(), null));
+      return CompletableFuture.completedFuture(reportEnd(new Deployment(id, userId,
+          config.projectName(), config.platform(), DeploymentStatus.FAILED, null, null, null, err,
+          key, now, now, List.of(), null)));
     }
     Duration timeout = config.timeout() != null ? config.timeout()
         : orchestrator.deploymentTimeout();
@@ -172,7 +212,7 @@ public final class TemporalDeploymentOrchestrator {
       if (key != null) {
         Optional<Deployment> succeeded = succeeded(id);
         if (succeeded.isPresent()) {
-          return CompletableFuture.completedFuture(succeeded.get());
+          return CompletableFuture.completedFuture(reportEnd(succeeded.get()));
         }
       }
       boolean mine = configs.putIfAbsent(id, config) == null;
@@ -184,6 +224,8 @@ public final class TemporalDeploymentOrchestrator {
               .build());
       try {
         stub.start(request);
+        report(id, DeploymentStatus.PENDING, "Deployment of " + config.projectName() + " to "
+            + config.platform() + " started as a Temporal workflow");
         LOG.info("Deployment {} of {} to {} started as a Temporal workflow", id,
             config.projectName(), config.platform());
       } catch (WorkflowExecutionAlreadyStarted e) {
@@ -201,15 +243,15 @@ public final class TemporalDeploymentOrchestrator {
           configs.remove(id);
         }
         if (e == null) {
-          return d;
+          return reportEnd(d);
         }
         LOG.warn("The workflow of deployment {} ended without a result: {}", id,
             e.getClass().getSimpleName());
-        return request.initial(settings.clock().instant())
+        return reportEnd(request.initial(settings.clock().instant())
             .withStatus(DeploymentStatus.FAILED, settings.clock().instant())
             .withError(DeploymentError.of(ErrorCode.PLATFORM_UNAVAILABLE, "The Temporal workflow "
                 + id + " ended without a result (it was terminated, or failed): look at it in"
-                + " Temporal, then deploy again").withPlatform(config.platform()));
+                + " Temporal, then deploy again").withPlatform(config.platform())));
       });
     } catch (DeploymentException e) {
       throw e;
@@ -228,7 +270,8 @@ public final class TemporalDeploymentOrchestrator {
   public Optional<Deployment> find(String deploymentId) {
     Objects.requireNonNull(deploymentId, "deploymentId");
     try {
-      return Optional.of(client.newWorkflowStub(DeploymentWorkflow.class, deploymentId).progress());
+      return Optional.of(withLogs(
+          client.newWorkflowStub(DeploymentWorkflow.class, deploymentId).progress()));
     } catch (WorkflowNotFoundException e) {
       return Optional.empty();
     } catch (RuntimeException e) {
@@ -241,7 +284,9 @@ public final class TemporalDeploymentOrchestrator {
 
   /**
    * Cancels a running deployment by signalling its workflow: the steps stop, the platform is asked
-   * to cancel the build, and the deployment ends CANCELLED.
+   * to cancel the build, and the deployment ends CANCELLED. A cancel that arrives while the build
+   * is being started waits for the platform's answer (the trigger is never abandoned, since the
+   * platform may have started the build), then cancels that build.
    *
    * @return whether the deployment's workflow was running and got the signal
    * @throws NullPointerException if {@code deploymentId} is null
@@ -302,6 +347,47 @@ public final class TemporalDeploymentOrchestrator {
 
   DeploymentOrchestrator orchestrator() {
     return orchestrator;
+  }
+
+  private void report(String id, DeploymentStatus status, String message) {
+    try {
+      settings.tracker().update(id, status, message);
+    } catch (RuntimeException e) {
+      LOG.debug("Deployment {}: progress not reported: {}", id, e.toString());
+    }
+  }
+
+  /**
+   * Reports a deployment's end to the tracker (unless it already has it), and returns the
+   * deployment with the tail of the build-log lines that workers in this JVM reported.
+   */
+  private Deployment reportEnd(Deployment d) {
+    try {
+      ProgressTracker tracker = settings.tracker();
+      DeploymentError err = d.error();
+      String url = d.deploymentUrl();
+      if (d.status() == DeploymentStatus.SUCCESS && url != null) {
+        tracker.complete(d.id(), url);
+      } else if (d.status() == DeploymentStatus.FAILED && err != null) {
+        tracker.fail(d.id(), err);
+      } else if (d.status().isTerminal()) {
+        tracker.end(d.id(), d.status(), err != null ? err.message()
+            : d.status() == DeploymentStatus.CANCELLED ? "Cancelled" : d.status().name(), err);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("Deployment {}: end not reported: {}", d.id(), e.toString());
+    }
+    return withLogs(d);
+  }
+
+  /** The deployment with the tail of the build-log lines workers in this JVM reported. */
+  private Deployment withLogs(Deployment d) {
+    List<String> lines = settings.tracker().logs(d.id());
+    if (d.logTail().isEmpty() && !lines.isEmpty()) {
+      int from = Math.max(0, lines.size() - settings.logTailLines());
+      return d.withLogTail(lines.subList(from, lines.size()));
+    }
+    return d;
   }
 
   private Optional<Deployment> succeeded(String id) {

@@ -9,11 +9,13 @@ import dev.deploykit.core.DeploymentOrchestrator;
 import dev.deploykit.core.DeploymentStatus;
 import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.GeneratedFile;
+import dev.deploykit.core.ProgressUpdate;
 import dev.deploykit.core.RetrySettings;
 import dev.deploykit.env.EnvironmentVariable;
 import dev.deploykit.temporal.internal.DeploymentWorkflowImpl;
 import dev.deploykit.testing.InMemoryPlatform;
 import dev.deploykit.testing.InMemoryPlatform.Operation;
+import dev.deploykit.testing.RecordingProgressListener;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -43,7 +45,11 @@ class TemporalDeploymentOrchestratorTest {
   private TemporalDeploymentOrchestrator engine;
 
   private void start(Duration buildDuration, Duration timeout) {
-    platform = InMemoryPlatform.builder().buildDuration(buildDuration).build();
+    start(buildDuration, timeout, InMemoryPlatform.DEFAULT_BUILD_LOGS);
+  }
+
+  private void start(Duration buildDuration, Duration timeout, List<String> buildLogs) {
+    platform = InMemoryPlatform.builder().buildDuration(buildDuration).buildLogs(buildLogs).build();
     orchestrator = DeploymentOrchestrator.builder()
         .discoverPlatforms(false)
         .platform(platform)
@@ -267,6 +273,64 @@ class TemporalDeploymentOrchestratorTest {
     assertThat(platform.calls(Operation.CREATE_PROJECT)).isEqualTo(1);
     assertThat(platform.calls(Operation.TRIGGER_DEPLOYMENT)).isEqualTo(1);
     assertThat(platform.projectNames()).containsExactly("once-app");
+  }
+
+  @Test
+  void deployAsync_withAListener_receivesEveryStepTheRedactedBuildLogAndTheEnd() {
+    List<String> logs = List.of("Installing dependencies...", "API_KEY is " + SECRET_CANARY,
+        "Authorization: Bearer-" + TOKEN_CANARY, "Build completed");
+    start(Duration.ofMillis(200), Duration.ofHours(1), logs);
+    RecordingProgressListener listener = new RecordingProgressListener();
+
+    Deployment d = engine.deployAsync(config("watched-app").build(), "user-1", listener)
+        .orTimeout(30, TimeUnit.SECONDS).join();
+    ProgressUpdate end = listener.awaitTerminal(Duration.ofSeconds(10));
+
+    assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
+    assertThat(listener.statuses()).containsExactly(DeploymentStatus.PENDING,
+        DeploymentStatus.CREATING_PROJECT, DeploymentStatus.CONFIGURING,
+        DeploymentStatus.UPLOADING, DeploymentStatus.BUILDING, DeploymentStatus.SUCCESS);
+    assertThat(end.deploymentUrl()).isEqualTo(d.deploymentUrl());
+    List<String> expected = List.of("Installing dependencies...", "API_KEY is ****",
+        "Authorization: ****", "Build completed");
+    // Every line once, in order, all before the end.
+    assertThat(listener.logLines()).containsExactlyElementsOf(expected);
+    assertThat(d.logTail()).containsExactlyElementsOf(expected);
+    assertThat(engine.find(d.id())).contains(d);
+    assertThat(listener.updates()).allSatisfy(u -> assertThat(u.toString())
+        .doesNotContain(SECRET_CANARY).doesNotContain(TOKEN_CANARY));
+    assertThat(d.toString()).doesNotContain(SECRET_CANARY).doesNotContain(TOKEN_CANARY);
+  }
+
+  @Test
+  void deployAsync_withAListener_whenTheBuildFails_receivesTheFailure() {
+    start(Duration.ofMillis(100), Duration.ofHours(1));
+    platform.failAlways(Operation.BUILD, ErrorCode.BUILD_FAILED);
+    RecordingProgressListener listener = new RecordingProgressListener();
+
+    Deployment d = engine.deployAsync(config("broken-app").build(), "user-1", listener)
+        .orTimeout(30, TimeUnit.SECONDS).join();
+    ProgressUpdate end = listener.awaitTerminal(Duration.ofSeconds(10));
+
+    assertThat(d.status()).isEqualTo(DeploymentStatus.FAILED);
+    assertThat(end.status()).isEqualTo(DeploymentStatus.FAILED);
+    assertThat(end.error().code()).isEqualTo(ErrorCode.BUILD_FAILED);
+    assertThat(listener.sawStatus(DeploymentStatus.BUILDING)).isTrue();
+    assertThat(listener.logLines()).isNotEmpty().last().asString().startsWith("Error:");
+  }
+
+  @Test
+  void deployAsync_withAListener_whenTheConfigIsInvalid_receivesInvalidConfig() {
+    start(Duration.ofMillis(100), Duration.ofHours(1));
+    RecordingProgressListener listener = new RecordingProgressListener();
+    DeploymentConfig bad = config("bad-vars").environmentVariables(List.of(
+        EnvironmentVariable.builder("DATABASE_URL").required(true).build())).build();
+
+    engine.deployAsync(bad, "user-1", listener).join();
+
+    assertThat(listener.awaitTerminal(Duration.ofSeconds(10)).error().code())
+        .isEqualTo(ErrorCode.INVALID_CONFIG);
+    assertThat(listener.statuses()).containsExactly(DeploymentStatus.FAILED);
   }
 
   /** Waits until deployment {@code id} builds on the platform; returns its id. */

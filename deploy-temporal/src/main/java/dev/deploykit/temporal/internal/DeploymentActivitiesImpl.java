@@ -7,7 +7,14 @@ import dev.deploykit.core.DeploymentErrorHandler;
 import dev.deploykit.core.DeploymentException;
 import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.GeneratedFile;
+import dev.deploykit.core.DeploymentStatus;
+import dev.deploykit.core.UploadProgress;
+import dev.deploykit.core.internal.DeploymentRun;
 import dev.deploykit.core.internal.DeploymentSteps;
+import dev.deploykit.core.internal.Redactor;
+import dev.deploykit.core.internal.RunSettings;
+import dev.deploykit.core.spi.LogSink;
+import dev.deploykit.core.spi.LogStream;
 import dev.deploykit.core.spi.BuildState;
 import dev.deploykit.core.spi.BuildStatus;
 import dev.deploykit.core.spi.Credentials;
@@ -23,12 +30,17 @@ import io.temporal.activity.ManualActivityCompletionClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -41,7 +53,12 @@ import org.slf4j.LoggerFactory;
  * worker thread on the platform: each completes through Temporal's local manual completion when the
  * step's future does. Files and variable values are looked up here, never passed through the
  * workflow's history, and the files are checked against the checkpoint's manifest hash.
- * Thread-safe.
+ *
+ * <p>Progress: each activity reports its step to the worker's orchestrator's {@code
+ * ProgressTracker} (the steps only, never the end: the engine that started the deployment reports
+ * that), and the first status poll of a deployment on this worker starts following its build log
+ * into that tracker (lines redacted of the token and, when this worker has the config, of the
+ * sensitive values; cut like the in-process engine's), until the build ends. Thread-safe.
  */
 public final class DeploymentActivitiesImpl implements DeploymentActivities {
   /** The error codes no retry can fix. */
@@ -52,14 +69,21 @@ public final class DeploymentActivitiesImpl implements DeploymentActivities {
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentActivitiesImpl.class);
 
   private final DeploymentSteps steps;
+  private final RunSettings settings;
   private final Clock clock;
   private final Function<Deployment, Optional<DeploymentConfig>> configs;
+  /** The build logs this worker follows, by deployment id. */
+  private final Map<String, LogStream> logStreams = new ConcurrentHashMap<>();
 
-  /** Creates the activities over {@code steps}, with files and values from {@code configs}. */
-  public DeploymentActivitiesImpl(DeploymentSteps steps, Clock clock,
+  /**
+   * Creates the activities over {@code steps}, reporting to the tracker of {@code settings}, with
+   * files and values from {@code configs}.
+   */
+  public DeploymentActivitiesImpl(DeploymentSteps steps, RunSettings settings,
       Function<Deployment, Optional<DeploymentConfig>> configs) {
     this.steps = Objects.requireNonNull(steps, "steps");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = settings.clock();
     this.configs = Objects.requireNonNull(configs, "configs");
   }
 
@@ -67,6 +91,8 @@ public final class DeploymentActivitiesImpl implements DeploymentActivities {
   public DeploymentCheckpoint createProject(DeploymentRequest r, DeploymentCheckpoint cp) {
     return async(r, false, () -> {
       Prepared p = prepare(r, cp);
+      report(r, DeploymentStatus.CREATING_PROJECT, (cp.project() == null ? "Creating project "
+          : "Reusing project ") + r.projectName() + " on " + displayName(r), null);
       return steps.createProject(service(r, cp), cp, r.projectName(), p.files());
     });
   }
@@ -75,6 +101,8 @@ public final class DeploymentActivitiesImpl implements DeploymentActivities {
   public void configure(DeploymentRequest r, DeploymentCheckpoint cp) {
     async(r, false, () -> {
       Prepared p = prepare(r, cp);
+      report(r, DeploymentStatus.CONFIGURING,
+          "Setting " + p.variables().size() + " environment variables", null);
       return steps.configure(service(r, cp), cp, p.variables());
     });
   }
@@ -83,7 +111,10 @@ public final class DeploymentActivitiesImpl implements DeploymentActivities {
   public UploadResult upload(DeploymentRequest r, DeploymentCheckpoint cp) {
     return async(r, true, () -> {
       Prepared p = prepare(r, cp);
-      return steps.uploadOnce(service(r, cp), cp, p.files(), progress -> { });
+      report(r, DeploymentStatus.UPLOADING, "Uploading " + p.files().size() + " files", null);
+      return steps.uploadOnce(service(r, cp), cp, p.files(), progress -> report(r,
+          DeploymentStatus.UPLOADING, "Uploaded " + progress.filesDone() + " of "
+              + progress.filesTotal() + " files", progress));
     });
   }
 
@@ -92,7 +123,14 @@ public final class DeploymentActivitiesImpl implements DeploymentActivities {
       UploadResult upload) {
     return async(r, false, () -> {
       Prepared p = prepare(r, cp);
-      return steps.trigger(service(r, cp), cp, upload, p.files());
+      report(r, DeploymentStatus.BUILDING, "Starting the build", null);
+      return steps.trigger(service(r, cp), cp, upload, p.files()).thenApply(c -> {
+        PlatformDeployment d = c.platformDeployment();
+        if (d != null) {
+          report(r, DeploymentStatus.BUILDING, "Build started (" + d.id() + ")", null);
+        }
+        return c;
+      });
     });
   }
 
@@ -100,7 +138,14 @@ public final class DeploymentActivitiesImpl implements DeploymentActivities {
   public BuildStatus poll(DeploymentRequest r, DeploymentCheckpoint cp) {
     return async(r, false, () -> {
       PlatformProvider provider = steps.provider(r.platform());
-      return steps.pollOnce(service(r, cp), cp).thenApply(status -> {
+      PlatformService service = service(r, cp);
+      followLogs(r, cp, service);
+      return steps.pollOnce(service, cp).thenCompose(status -> {
+        if (status.state() == BuildState.BUILDING) {
+          return CompletableFuture.completedFuture(status);
+        }
+        return drainLogs(r.deploymentId()).thenApply(v -> status);
+      }).thenApply(status -> {
         RuntimeException failure = steps.buildFailure(status, provider.displayName(), r.platform());
         if (failure != null) {
           return BuildStatus.failed(DeploymentErrorHandler.toError(failure, r.platform()),
@@ -118,12 +163,122 @@ public final class DeploymentActivitiesImpl implements DeploymentActivities {
   @Override
   public void cancelBuild(DeploymentRequest r, DeploymentCheckpoint cp) {
     async(r, false, () -> {
+      stopLogs(r.deploymentId());
       PlatformDeployment d = cp.platformDeployment();
       if (cp.project() == null || d == null) {
         return CompletableFuture.completedFuture(null);
       }
       return service(r, cp).cancelDeployment(cp.project(), d.id());
     });
+  }
+
+  // ---- progress and build logs -------------------------------------------------------------
+
+  /** Reports a step to this worker's tracker; a failing tracker never fails the step. */
+  private void report(DeploymentRequest r, DeploymentStatus status, String message,
+      @Nullable UploadProgress upload) {
+    try {
+      settings.tracker().update(r.deploymentId(), status, message, upload);
+    } catch (RuntimeException e) {
+      LOG.debug("Deployment {}: progress not reported: {}", r.deploymentId(), e.toString());
+    }
+  }
+
+  private String displayName(DeploymentRequest r) {
+    return steps.provider(r.platform()).displayName();
+  }
+
+  /** Starts following the build log on this worker, unless it already does. */
+  private void followLogs(DeploymentRequest r, DeploymentCheckpoint cp, PlatformService service) {
+    String id = r.deploymentId();
+    if (logStreams.containsKey(id)) {
+      return;
+    }
+    Redactor redactor = redactorFor(r);
+    LogSink sink = new LogSink() {
+      @Override
+      public void line(String line) {
+        String safe = redactor.redact(line);
+        if (safe.length() > DeploymentRun.MAX_LOG_LINE_CHARS) {
+          safe = safe.substring(0, DeploymentRun.MAX_LOG_LINE_CHARS) + "... ("
+              + (safe.length() - DeploymentRun.MAX_LOG_LINE_CHARS) + " more characters cut)";
+        }
+        try {
+          settings.tracker().updateLogs(id, List.of(safe));
+        } catch (RuntimeException e) {
+          LOG.debug("Deployment {}: a build-log line was not reported: {}", id, e.toString());
+        }
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        LOG.debug("Build log stream of {} failed: {}", id, cause.toString());
+      }
+    };
+    LogStream placeholder = LogStream.none();
+    if (logStreams.putIfAbsent(id, placeholder) != null) {
+      return;
+    }
+    try {
+      LogStream stream = steps.streamLogs(service, cp, sink);
+      logStreams.replace(id, placeholder, stream);
+      // A stream that ended by itself (the build ended) is forgotten a little later, in case
+      // the deployment's last polls run on another worker; until then a poll here does not
+      // start it again (which would repeat its lines).
+      stream.done().whenComplete((v, e) -> settings.scheduler().schedule(
+          () -> logStreams.remove(id, stream), settings.pollMaxInterval().toMillis() * 2 + 1000,
+          TimeUnit.MILLISECONDS));
+    } catch (RuntimeException e) {
+      LOG.debug("Build log stream of {} could not start: {}", id, e.toString());
+    }
+  }
+
+  /** Lets the build log's last lines arrive (bounded by the log-drain timeout), then stops it. */
+  private CompletableFuture<Void> drainLogs(String id) {
+    LogStream stream = logStreams.get(id);
+    if (stream == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> bounded = new CompletableFuture<>();
+    ScheduledFuture<?> timer = settings.scheduler().schedule(() -> bounded.complete(null),
+        settings.logDrainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    stream.done().whenComplete((v, e) -> {
+      timer.cancel(false);
+      bounded.complete(null);
+    });
+    return bounded.whenComplete((v, e) -> stopLogs(id));
+  }
+
+  private void stopLogs(String id) {
+    LogStream stream = logStreams.remove(id);
+    if (stream != null) {
+      try {
+        stream.close();
+      } catch (RuntimeException e) {
+        LOG.debug("Closing the build log stream of {} failed: {}", id, e.toString());
+      }
+    }
+  }
+
+  /** The token and, if this worker has the config, the sensitive values. */
+  private Redactor redactorFor(DeploymentRequest r) {
+    List<String> secrets = new ArrayList<>();
+    try {
+      PlatformProvider provider = steps.provider(r.platform());
+      secrets.add(steps.credentials(provider, r.platform(), r.userId()).token());
+      Optional<DeploymentConfig> config = configs.apply(r.initial(Instant.now(clock)));
+      if (config != null && config.isPresent()) {
+        for (EnvironmentVariable v : config.get().environmentVariables()) {
+          if (v.sensitive() && v.value() != null) {
+            secrets.add(v.value());
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("Deployment {}: secrets for redaction not all found: {}", r.deploymentId(),
+          e.toString());
+    }
+    return new Redactor(secrets);
   }
 
   // ---- helpers -----------------------------------------------------------------------------

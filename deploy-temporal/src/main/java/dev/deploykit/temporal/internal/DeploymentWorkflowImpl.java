@@ -26,8 +26,9 @@ import org.slf4j.Logger;
  * Not API: the deployment workflow. Each platform call is an activity with its own timeout and
  * retry policy (the {@link DeploymentActivitiesImpl#NON_RETRYABLE} codes are never retried);
  * status polling waits on durable timers; the cancel signal and the deployment's timeout cancel the
- * steps' scope, after which the platform is asked to cancel the build. Deterministic: no clock, no
- * I/O, no randomness of its own.
+ * steps' scope, after which the platform is asked to cancel the build. The trigger runs outside
+ * that scope, so the build it started is always known, and cancelled, after a cancel.
+ * Deterministic: no clock, no I/O, no randomness of its own.
  */
 public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
   private static final Logger LOG = Workflow.getLogger(DeploymentWorkflowImpl.class);
@@ -74,7 +75,9 @@ public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
     } catch (CanceledFailure e) {
       stopped(r, platform);
     } catch (ActivityFailure e) {
-      if (e.getCause() instanceof CanceledFailure) {
+      // A step that ends in a failure after a cancel or the timeout (the trigger, which no cancel
+      // interrupts) ends the deployment as the cancel or the timeout says.
+      if (e.getCause() instanceof CanceledFailure || cancelRequested || timedOut) {
         stopped(r, platform);
       } else {
         end(DeploymentStatus.FAILED, errorOf(e, r), null);
@@ -115,10 +118,13 @@ public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
     UploadResult upload = uploads.upload(r, cp);
 
     step(DeploymentStatus.BUILDING);
-    cp = platform.trigger(r, cp, upload);
+    cp = triggerToTheEnd(r, platform, cp, upload);
     checkpoint = cp;
     PlatformDeployment pd = cp.platformDeployment();
     snapshot = current().withPlatformDeploymentId(pd == null ? null : pd.id());
+    if (cancelRequested || timedOut) {
+      throw new CanceledFailure("cancel requested while the build was being started");
+    }
 
     long interval = Math.max(1, r.pollInitialMillis());
     while (true) {
@@ -143,8 +149,24 @@ public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
     }
   }
 
+  /**
+   * Starts the build in a scope that a cancel or the timeout does not cancel: the platform may
+   * start a build before it answers, and only the answer names it, so the answer is always waited
+   * for and recorded; the caller then honours a cancel that arrived meanwhile, and {@link #stopped}
+   * asks the platform to cancel that build. A cancel therefore waits for the trigger activity to
+   * end (at most its timeout and retries).
+   */
+  private static DeploymentCheckpoint triggerToTheEnd(DeploymentRequest r,
+      DeploymentActivities platform, DeploymentCheckpoint cp, UploadResult upload) {
+    DeploymentCheckpoint[] triggered = new DeploymentCheckpoint[1];
+    Workflow.newDetachedCancellationScope(() -> {
+      triggered[0] = platform.trigger(r, cp, upload);
+    }).run();
+    return triggered[0];
+  }
+
   private void step(DeploymentStatus status) {
-    if (cancelRequested) {
+    if (cancelRequested || timedOut) {
       throw new CanceledFailure("cancel requested");
     }
     snapshot = current().withStatus(status, now());
