@@ -320,8 +320,19 @@ public final class DeploymentRun {
       if (finished.get()) {
         throw new CancellationException("deployment ended");
       }
-      return steps.uploadOnce(service(), checkpoint, files, p -> progress(DeploymentStatus.UPLOADING,
-          "Uploaded " + p.filesDone() + " of " + p.filesTotal() + " files", p));
+      int[] shown = {-1};
+      return steps.uploadOnce(service(), checkpoint, files, p -> {
+        // One update per percent of the files: 2,000 small files make 101 updates, not 2,000.
+        int percent = p.filesTotal() <= 0 ? 100 : (int) (100L * p.filesDone() / p.filesTotal());
+        synchronized (shown) { // and in order: the tracker only queues the update
+          if (percent <= shown[0]) {
+            return;
+          }
+          shown[0] = percent;
+          progress(DeploymentStatus.UPLOADING,
+              "Uploaded " + p.filesDone() + " of " + p.filesTotal() + " files", p);
+        }
+      });
     }).handle((r, e) -> {
       if (e == null) {
         progress(DeploymentStatus.UPLOADING, "Uploaded " + r.filesUploaded() + " files ("

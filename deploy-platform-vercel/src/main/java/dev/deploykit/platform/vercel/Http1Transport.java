@@ -86,6 +86,48 @@ final class Http1Transport {
   /** An answer: status, headers, body (empty when there was none). */
   record Response(int status, HttpHeaders headers, byte[] body) {}
 
+  /**
+   * A request body, written without copying it (a file's contents are sent from its own array)
+   * and as often as needed (a second connection).
+   */
+  interface Body {
+    /** The body's length in bytes. */
+    int length();
+
+    /** Opens the body from its start. */
+    InputStream open();
+
+    /** A body of {@code bytes}, not copied: the caller must not change them. */
+    static Body of(byte[] bytes) {
+      return new Body() {
+        @Override
+        public int length() {
+          return bytes.length;
+        }
+
+        @Override
+        public InputStream open() {
+          return new java.io.ByteArrayInputStream(bytes);
+        }
+      };
+    }
+
+    /** The contents of {@code file}. */
+    static Body of(dev.deploykit.core.GeneratedFile file) {
+      return new Body() {
+        @Override
+        public int length() {
+          return (int) file.size();
+        }
+
+        @Override
+        public InputStream open() {
+          return file.openStream();
+        }
+      };
+    }
+  }
+
   private final int maxThreads;
   private @Nullable ThreadPoolExecutor pool;
   private final Map<Endpoint, Deque<Connection>> idle = new ConcurrentHashMap<>();
@@ -171,7 +213,7 @@ final class Http1Transport {
    */
   CompletableFuture<Response> send(HttpClient client, ScheduledExecutorService scheduler,
       HttpRequest request, byte[] body, boolean idempotent) {
-    Exchange exchange = new Exchange(client, scheduler, request, body, idempotent);
+    Exchange exchange = new Exchange(client, scheduler, request, Body.of(body), idempotent);
     try {
       pool().execute(exchange);
     } catch (RejectedExecutionException e) {
@@ -181,17 +223,48 @@ final class Http1Transport {
     return exchange.result;
   }
 
-  private final class Exchange implements Runnable {
+  /** Runs {@code lane} on this transport's threads: a loop of blocking {@link #exchange}s. */
+  void execute(Runnable lane) {
+    pool().execute(lane);
+  }
+
+  /**
+   * Returns an exchange to {@link Exchange#run() run} on the calling thread, which must be allowed
+   * to block (a lane given to {@link #execute}): it saves the hand-off to another thread per
+   * request. {@code extraHeaders} (name, value, name, value...) are sent after the request's own,
+   * so that one request can be the template of many. Cancelling its {@link Exchange#result()}
+   * closes its connection.
+   *
+   * @throws IllegalArgumentException if an extra header's name or value holds a control character
+   */
+  Exchange exchange(HttpClient client, ScheduledExecutorService scheduler, HttpRequest request,
+      String[] extraHeaders, Body body, boolean idempotent) {
+    for (String h : extraHeaders) {
+      for (int i = 0; i < h.length(); i++) {
+        char ch = h.charAt(i);
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f || ch > 0xff) {
+          throw new IllegalArgumentException("a header holds a control or non-Latin-1 character");
+        }
+      }
+    }
+    Exchange e = new Exchange(client, scheduler, request, body, idempotent);
+    e.extraHeaders = extraHeaders.clone();
+    return e;
+  }
+
+  /** One request and its answer; {@link #run()} sends it and completes {@link #result()}. */
+  final class Exchange implements Runnable {
     final CompletableFuture<Response> result = new CompletableFuture<>();
     final HttpClient client;
     final ScheduledExecutorService scheduler;
     final HttpRequest request;
-    final byte[] body;
+    final Body body;
     final boolean idempotent;
+    String[] extraHeaders = new String[0];
     volatile @Nullable Connection current;
 
     Exchange(HttpClient client, ScheduledExecutorService scheduler, HttpRequest request,
-        byte[] body, boolean idempotent) {
+        Body body, boolean idempotent) {
       this.idempotent = idempotent;
       this.client = client;
       this.scheduler = scheduler;
@@ -207,6 +280,10 @@ final class Http1Transport {
       });
     }
 
+    CompletableFuture<Response> result() {
+      return result;
+    }
+
     @Override
     public void run() {
       if (result.isDone()) {
@@ -216,7 +293,7 @@ final class Http1Transport {
       Endpoint endpoint = Endpoint.of(client, uri);
       long timeoutNanos = request.timeout().orElse(Duration.ofSeconds(30)).toNanos();
       long deadline = System.nanoTime() + timeoutNanos;
-      byte[] head = head(request, uri, body.length);
+      byte[] head = head(request, uri, extraHeaders, body.length());
       Connection c = take(endpoint, idempotent ? IDLE_TIMEOUT : NON_IDEMPOTENT_MAX_IDLE);
       boolean reused = c != null;
       try {
@@ -264,18 +341,29 @@ final class Http1Transport {
 
     private Response exchange(Connection c, byte[] head, long deadline) throws IOException {
       ScheduledFuture<?> watchdog = null;
-      if (body.length > WATCHED_BODY) {
+      int length = body.length();
+      if (length > WATCHED_BODY) {
         watchdog = watch(c, deadline);
       }
       try {
-        if (body.length <= WATCHED_BODY) {
-          byte[] all = new byte[head.length + body.length];
+        if (length <= WATCHED_BODY) {
+          // One write, one segment: head and body together.
+          byte[] all = new byte[head.length + length];
           System.arraycopy(head, 0, all, 0, head.length);
-          System.arraycopy(body, 0, all, head.length, body.length);
+          try (InputStream in = body.open()) {
+            if (in.readNBytes(all, head.length, length) != length) {
+              throw new IOException("the request body is shorter than its length");
+            }
+          }
           c.out.write(all);
         } else {
           c.out.write(head);
-          c.out.write(body);
+          try (InputStream in = body.open()) {
+            // A ByteArrayInputStream writes its whole array at once: no copy.
+            if (in.transferTo(c.out) != length) {
+              throw new IOException("the request body is not as long as its length");
+            }
+          }
         }
         c.out.flush();
         return c.read(request.method(), deadline);
@@ -350,7 +438,7 @@ final class Http1Transport {
   }
 
   /** The request line and headers; {@code Host} and {@code Content-Length} added. */
-  private static byte[] head(HttpRequest request, URI uri, int length) {
+  private static byte[] head(HttpRequest request, URI uri, String[] extra, int length) {
     StringBuilder sb = new StringBuilder(256);
     String path = uri.getRawPath();
     sb.append(request.method()).append(' ').append(path == null || path.isEmpty() ? "/" : path);
@@ -372,6 +460,9 @@ final class Http1Transport {
         sb.append(name).append(": ").append(v).append("\r\n");
       }
     });
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      sb.append(extra[i]).append(": ").append(extra[i + 1]).append("\r\n");
+    }
     String method = request.method();
     if (length > 0 || !(method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"))) {
       sb.append("Content-Length: ").append(length).append("\r\n");

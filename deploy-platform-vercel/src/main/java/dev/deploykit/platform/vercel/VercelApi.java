@@ -29,6 +29,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,22 +117,40 @@ final class VercelApi {
 
   /** Sends {@code body} as JSON with {@code method} to {@code pathAndQuery}; as {@link #send}. */
   CompletableFuture<JsonNode> sendJson(String method, String pathAndQuery, Object body) {
-    byte[] bytes;
+    try {
+      return sendJsonBytes(method, pathAndQuery, json(body));
+    } catch (DeploymentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Sends JSON {@code bytes} (not copied: keep them unchanged); as {@link #send}. */
+  CompletableFuture<JsonNode> sendJsonBytes(String method, String pathAndQuery, byte[] bytes) {
     HttpRequest request;
     try {
-      bytes = context.objectMapper().writeValueAsBytes(body);
       request = http.request(pathAndQuery)
           .header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
           .build();
-    } catch (JsonProcessingException e) {
-      return CompletableFuture.failedFuture(new DeploymentException(DeploymentError.of(
-          ErrorCode.UNKNOWN, "Could not write a " + body.getClass().getSimpleName() + " as JSON")
-          .withPlatform(VercelPlatform.ID), e));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
     return sendBytes(request, bytes, false);
+  }
+
+  /**
+   * Writes {@code body} as JSON.
+   *
+   * @throws DeploymentException UNKNOWN if it cannot be written
+   */
+  byte[] json(Object body) {
+    try {
+      return context.objectMapper().writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new DeploymentException(DeploymentError.of(ErrorCode.UNKNOWN,
+          "Could not write a " + body.getClass().getSimpleName() + " as JSON")
+          .withPlatform(VercelPlatform.ID), e);
+    }
   }
 
   private CompletableFuture<JsonNode> sendThroughClient(HttpRequest request) {
@@ -168,13 +187,42 @@ final class VercelApi {
    * harm (a file upload), so a kept-alive connection closed by the server may be retried at once.
    */
   CompletableFuture<JsonNode> sendBytes(HttpRequest request, byte[] body, boolean idempotent) {
-    Http1Transport transport = uploads;
-    if (transport == null || !Http1Transport.canSend(context.httpClient(), request.uri())) {
+    Http1Transport transport = transportFor(request.uri());
+    if (transport == null) {
       return sendThroughClient(request);
     }
+    return answered(request,
+        transport.send(context.httpClient(), context.scheduler(), request, body, idempotent));
+  }
+
+  /** The upload transport when there is one and it can reach {@code uri} as the client would. */
+  @Nullable Http1Transport transportFor(URI uri) {
+    Http1Transport transport = uploads;
+    return transport != null && Http1Transport.canSend(context.httpClient(), uri) ? transport
+        : null;
+  }
+
+  /**
+   * Sends {@code request} (whose own body is ignored) with {@code extraHeaders} (name, value...)
+   * and {@code body} on the calling thread, which must be one of {@code transport}'s (see {@link
+   * Http1Transport#execute}); the returned future is complete. {@code
+   * register} gets it before the request is sent: cancelling it closes the connection.
+   */
+  CompletableFuture<JsonNode> sendHere(Http1Transport transport, HttpRequest request,
+      String[] extraHeaders, Http1Transport.Body body, boolean idempotent,
+      Consumer<CompletableFuture<JsonNode>> register) {
+    Http1Transport.Exchange exchange = transport.exchange(context.httpClient(),
+        context.scheduler(), request, extraHeaders, body, idempotent);
+    CompletableFuture<JsonNode> result = answered(request, exchange.result());
+    register.accept(result);
+    exchange.run();
+    return result;
+  }
+
+  /** The JSON (or the mapped error) of {@code sent}; cancelling the result cancels it. */
+  private CompletableFuture<JsonNode> answered(HttpRequest request,
+      CompletableFuture<Http1Transport.Response> sent) {
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
-    CompletableFuture<Http1Transport.Response> sent =
-        transport.send(context.httpClient(), context.scheduler(), request, body, idempotent);
     sent.whenComplete((response, thrown) -> {
       if (thrown != null) {
         if (!result.isDone()) {

@@ -371,8 +371,16 @@ final class VercelService implements PlatformService {
           ErrorCode.INVALID_CONFIG, "There are no files to deploy to Vercel")
           .withPlatform(VercelPlatform.ID)));
     }
-    return t.track(CompletableFuture.supplyAsync(() -> manifest(files), context.executor()))
-        .thenCompose(m -> t.track(createDeployment(project, m, target))
+    // The body is written once: both create-deployment calls send the same manifest (96 KB for
+    // 2,000 files).
+    return t.track(CompletableFuture.supplyAsync(() -> {
+      Manifest m = manifest(files);
+      return Map.entry(m, createDeploymentBody(project, m, target));
+    }, context.executor()))
+        .thenCompose(mb -> {
+          Manifest m = mb.getKey();
+          byte[] body = mb.getValue();
+          return t.track(createDeployment(body))
             .thenApply(json -> handshakeResult(json, 0, 0))
             .exceptionallyCompose(e -> {
               Throwable cause = VercelApi.unwrap(e);
@@ -380,7 +388,7 @@ final class VercelService implements PlatformService {
                 return CompletableFuture.failedFuture(cause);
               }
               return uploadMissing(t, m, missing.missing(), listener)
-                  .thenCompose(sent -> t.track(createDeployment(project, m, target))
+                  .thenCompose(sent -> t.track(createDeployment(body))
                       .thenApply(json -> handshakeResult(json, sent[0], sent[1]))
                       .exceptionallyCompose(e2 -> {
                         Throwable c2 = VercelApi.unwrap(e2);
@@ -394,7 +402,8 @@ final class VercelService implements PlatformService {
                         }
                         return CompletableFuture.failedFuture(c2);
                       }));
-            }));
+            });
+        });
   }
 
   private Handshake handshakeResult(JsonNode json, long filesUploaded, long bytesUploaded) {
@@ -452,8 +461,13 @@ final class VercelService implements PlatformService {
     }
   }
 
-  private CompletableFuture<JsonNode> createDeployment(
-      PlatformProject project, Manifest m, DeploymentTarget target) {
+  private CompletableFuture<JsonNode> createDeployment(byte[] body) {
+    String path = api.path("/v13/deployments", "skipAutoDetectionConfirmation", "1");
+    return api.sendJsonBytes("POST", path, body);
+  }
+
+  private byte[] createDeploymentBody(PlatformProject project, Manifest m,
+      DeploymentTarget target) {
     ObjectNode body = mapper.createObjectNode();
     body.put("name", project.name());
     body.put("project", project.id());
@@ -468,8 +482,7 @@ final class VercelService implements PlatformService {
     } else {
       projectSettings.put("framework", framework);
     }
-    String path = api.path("/v13/deployments", "skipAutoDetectionConfirmation", "1");
-    return api.sendJson("POST", path, body);
+    return api.json(body);
   }
 
   // ---- status ------------------------------------------------------------------------------
