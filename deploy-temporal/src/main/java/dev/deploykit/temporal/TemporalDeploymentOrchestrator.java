@@ -88,8 +88,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>URL verification</b> works as with the in-process engine: when {@code
  * DeploymentConfig.verifyUrl} is true (the default) and the build succeeded with an {@code http(s)}
  * URL, a worker GETs that URL with the config's {@code healthPath} once (an activity tried once,
- * as the in-process engine does not retry the GET; the GET is bounded by this orchestrator's
- * {@code verifyTimeout}) and the final deployment carries the {@link dev.deploykit.core.UrlCheck}.
+ * as the in-process engine does not retry the GET; the GET is bounded by the wrapped
+ * orchestrator's {@code verifyTimeout}) and the final deployment carries the {@link dev.deploykit.core.UrlCheck}.
  * As in-process, the deployment ends SUCCESS whatever the URL answers: a 404, a 500 or no answer
  * (refused, timed out) is recorded in the check ({@code httpStatus}, {@code problem}), not as an
  * error; a check that no worker finishes is recorded as a check without an answer. A cancel or the
