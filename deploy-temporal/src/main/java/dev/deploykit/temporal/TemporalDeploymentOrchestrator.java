@@ -85,9 +85,18 @@ import org.slf4j.LoggerFactory;
  * most platforms). Log lines are redacted of the token, and of the sensitive values when the
  * worker has the deployment's config.
  *
- * <p>Not done by this engine: URL verification ({@code DeploymentConfig.verifyUrl} is ignored;
- * the final deployment has no {@code urlCheck}). Thread-safe. {@code deployAsync} makes one or two
- * calls to the Temporal service on the calling thread (start, and describe when there is a key).
+ * <p><b>URL verification</b> works as with the in-process engine: when {@code
+ * DeploymentConfig.verifyUrl} is true (the default) and the build succeeded with an {@code http(s)}
+ * URL, a worker GETs that URL with the config's {@code healthPath} once (an activity tried once,
+ * as the in-process engine does not retry the GET; the GET is bounded by the wrapped
+ * orchestrator's {@code verifyTimeout}) and the final deployment carries the {@link dev.deploykit.core.UrlCheck}.
+ * As in-process, the deployment ends SUCCESS whatever the URL answers: a 404, a 500 or no answer
+ * (refused, timed out) is recorded in the check ({@code httpStatus}, {@code problem}), not as an
+ * error; a check that no worker finishes is recorded as a check without an answer. A cancel or the
+ * deployment's timeout during the check ends the deployment CANCELLED or TIMED_OUT.
+ *
+ * <p>Thread-safe. {@code deployAsync} makes one or two calls to the Temporal service on the
+ * calling thread (start, and describe when there is a key).
  */
 public final class TemporalDeploymentOrchestrator {
   private static final Logger LOG = LoggerFactory.getLogger(TemporalDeploymentOrchestrator.class);
@@ -207,7 +216,8 @@ public final class TemporalDeploymentOrchestrator {
         config.platform(), key, checkpoint, now, timeout.toMillis(),
         settings.pollInitialInterval().toMillis(), settings.pollMaxInterval().toMillis(),
         settings.uploadRetry().maxRetries() + 1, settings.uploadRetry().initialDelay().toMillis(),
-        settings.uploadRetry().maxDelay().toMillis(), settings.maxConsecutivePollFailures());
+        settings.uploadRetry().maxDelay().toMillis(), settings.maxConsecutivePollFailures(),
+        settings.verifyTimeout().toMillis());
     try {
       if (key != null) {
         Optional<Deployment> succeeded = succeeded(id);

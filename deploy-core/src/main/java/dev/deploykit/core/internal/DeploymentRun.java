@@ -24,11 +24,7 @@ import dev.deploykit.core.spi.UploadResult;
 import dev.deploykit.env.EnvironmentVariable;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -469,7 +465,7 @@ public final class DeploymentRun {
     }
     save(snapshot.withDeploymentUrl(url));
     CompletableFuture<Void> drained = drainLogs();
-    if (!checkpoint.verifyUrl() || !(url.startsWith("http://") || url.startsWith("https://"))) {
+    if (!DeploymentSteps.verifiesUrl(url, checkpoint)) {
       return drained.thenApply(v -> null);
     }
     return drained.thenCompose(v -> checkUrl(url));
@@ -491,26 +487,9 @@ public final class DeploymentRun {
   }
 
   private CompletableFuture<@Nullable UrlCheck> checkUrl(String url) {
-    String target = url.endsWith("/") && checkpoint.healthPath().startsWith("/")
-        ? url + checkpoint.healthPath().substring(1) : url + checkpoint.healthPath();
-    Instant start = s.clock().instant();
-    long startNanos = System.nanoTime();
+    String target = DeploymentSteps.urlCheckTarget(url, checkpoint);
     progress(DeploymentStatus.BUILDING, "Checking " + target, null);
-    HttpRequest request;
-    try {
-      request = HttpRequest.newBuilder(URI.create(target)).timeout(s.verifyTimeout()).GET().build();
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(
-          new UrlCheck(target, null, Duration.ZERO, start, "not a valid URL"));
-    }
-    return s.httpClient().sendAsync(request, HttpResponse.BodyHandlers.discarding())
-        .handle((response, e) -> {
-          Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
-          if (e != null) {
-            return new UrlCheck(target, null, latency, start, unwrap(e).getClass().getSimpleName());
-          }
-          return new UrlCheck(target, response.statusCode(), latency, start, null);
-        });
+    return steps.checkUrl(target, s.verifyTimeout());
   }
 
   // ---- ending ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import dev.deploykit.core.DeploymentException;
 import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.GeneratedFile;
 import dev.deploykit.core.ProjectFiles;
+import dev.deploykit.core.UrlCheck;
 import dev.deploykit.core.spi.BuildStatus;
 import dev.deploykit.core.spi.CreateProjectRequest;
 import dev.deploykit.core.spi.Credentials;
@@ -21,13 +22,19 @@ import dev.deploykit.core.spi.PlatformService;
 import dev.deploykit.core.spi.UploadListener;
 import dev.deploykit.core.spi.UploadResult;
 import dev.deploykit.env.EnvironmentVariable;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -258,7 +265,59 @@ public final class DeploymentSteps {
     return d.url();
   }
 
+  // ---- URL verification --------------------------------------------------------------------
+
+  /**
+   * Whether the URL of a successful deployment is checked: the checkpoint asks for it and the URL
+   * is an {@code http} or {@code https} one. Pure, so a workflow may call it.
+   */
+  public static boolean verifiesUrl(String url, DeploymentCheckpoint checkpoint) {
+    return checkpoint.verifyUrl() && (url.startsWith("http://") || url.startsWith("https://"));
+  }
+
+  /** The URL the check GETs: the deployment's URL with the checkpoint's health path. Pure. */
+  public static String urlCheckTarget(String url, DeploymentCheckpoint checkpoint) {
+    String path = checkpoint.healthPath();
+    return url.endsWith("/") && path.startsWith("/") ? url + path.substring(1) : url + path;
+  }
+
+  /**
+   * One GET of {@code target} on the shared HTTP client, bounded by {@code timeout}, not retried.
+   * Never completes exceptionally for the URL's sake: no answer (refused, timed out, not a valid
+   * URL) is recorded in the check's {@code problem}, an answer of any status in its {@code
+   * httpStatus}; the engine records the check on a deployment that still ends SUCCESS.
+   */
+  public CompletableFuture<UrlCheck> checkUrl(String target, Duration timeout) {
+    Instant start = s.clock().instant();
+    long startNanos = System.nanoTime();
+    HttpRequest request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(target)).timeout(timeout).GET().build();
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(
+          new UrlCheck(target, null, Duration.ZERO, start, "not a valid URL"));
+    }
+    return s.httpClient().sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .handle((response, e) -> {
+          Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+          if (e != null) {
+            return new UrlCheck(target, null, latency, start, unwrap(e).getClass().getSimpleName());
+          }
+          return new UrlCheck(target, response.statusCode(), latency, start, null);
+        });
+  }
+
   // ---- helpers -----------------------------------------------------------------------------
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException
+            || c instanceof dev.failsafe.FailsafeException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
 
   static PlatformProject project(DeploymentCheckpoint checkpoint) {
     PlatformProject p = checkpoint.project();

@@ -1,5 +1,6 @@
 package dev.deploykit.temporal.internal;
 
+import dev.deploykit.core.UrlCheck;
 import dev.deploykit.core.spi.BuildStatus;
 import dev.deploykit.core.spi.DeploymentCheckpoint;
 import dev.deploykit.core.spi.UploadResult;
@@ -30,6 +31,13 @@ public interface DeploymentActivities {
    * ends the deployment (a build cancelled on the platform included).
    */
   BuildStatus poll(DeploymentRequest request, DeploymentCheckpoint checkpoint);
+
+  /**
+   * GETs {@code target} (the successful deployment's URL with its health path) once, as the
+   * in-process engine does; never fails for the URL's sake: the check records the answer or why
+   * there was none.
+   */
+  UrlCheck verifyUrl(DeploymentRequest request, String target);
 
   /** Asks the platform to cancel the build. */
   void cancelBuild(DeploymentRequest request, DeploymentCheckpoint checkpoint);

@@ -9,6 +9,7 @@ import dev.deploykit.core.ErrorCode;
 import dev.deploykit.core.GeneratedFile;
 import dev.deploykit.core.DeploymentStatus;
 import dev.deploykit.core.UploadProgress;
+import dev.deploykit.core.UrlCheck;
 import dev.deploykit.core.internal.DeploymentRun;
 import dev.deploykit.core.internal.DeploymentSteps;
 import dev.deploykit.core.internal.Redactor;
@@ -29,6 +30,7 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ManualActivityCompletionClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,6 +159,16 @@ public final class DeploymentActivitiesImpl implements DeploymentActivities {
         }
         return status;
       });
+    });
+  }
+
+  @Override
+  public UrlCheck verifyUrl(DeploymentRequest r, String target) {
+    return async(r, false, () -> {
+      report(r, DeploymentStatus.BUILDING, "Checking " + target, null);
+      Duration timeout = r.verifyTimeoutMillis() > 0 ? Duration.ofMillis(r.verifyTimeoutMillis())
+          : settings.verifyTimeout();
+      return steps.checkUrl(target, timeout);
     });
   }
 

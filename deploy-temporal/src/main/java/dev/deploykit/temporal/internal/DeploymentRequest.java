@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param projectName the project's name
  * @param platform the platform id
  * @param idempotencyKey the config's key, or null
- * @param checkpoint the first checkpoint (target, settings, variable names, manifest hash)
+ * @param checkpoint the first checkpoint (target, settings, variable names, manifest hash, and
+ *     whether and where the URL is checked after success: {@code verifyUrl}, {@code healthPath})
  * @param createdAt when the deployment was started
  * @param timeoutMillis the deployment's timeout
  * @param pollInitialMillis the first status-poll interval
@@ -27,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param uploadInitialMillis the first wait between upload attempts
  * @param uploadMaxMillis the longest wait between upload attempts
  * @param pollAttempts how many failed polls in a row end the deployment
+ * @param verifyTimeoutMillis the timeout of the GET of the URL after success; 0 (a request from
+ *     before the URL was checked) means the worker's own
  */
 public record DeploymentRequest(
     String deploymentId,
@@ -42,7 +45,8 @@ public record DeploymentRequest(
     int uploadAttempts,
     long uploadInitialMillis,
     long uploadMaxMillis,
-    int pollAttempts) {
+    int pollAttempts,
+    long verifyTimeoutMillis) {
 
   /** Returns the deployment as it was when started (PENDING). */
   public Deployment initial(Instant now) {

@@ -4,6 +4,8 @@ import dev.deploykit.core.Deployment;
 import dev.deploykit.core.DeploymentError;
 import dev.deploykit.core.DeploymentStatus;
 import dev.deploykit.core.ErrorCode;
+import dev.deploykit.core.UrlCheck;
+import dev.deploykit.core.internal.DeploymentSteps;
 import dev.deploykit.core.spi.BuildStatus;
 import dev.deploykit.core.spi.DeploymentCheckpoint;
 import dev.deploykit.core.spi.PlatformDeployment;
@@ -27,13 +29,20 @@ import org.slf4j.Logger;
  * retry policy (the {@link DeploymentActivitiesImpl#NON_RETRYABLE} codes are never retried);
  * status polling waits on durable timers; the cancel signal and the deployment's timeout cancel the
  * steps' scope, after which the platform is asked to cancel the build. The trigger runs outside
- * that scope, so the build it started is always known, and cancelled, after a cancel.
+ * that scope, so the build it started is always known, and cancelled, after a cancel. After the
+ * build succeeds, the URL is checked when the request's checkpoint asks for it, by one activity
+ * attempt (the in-process engine GETs once, without retrying), whose {@link UrlCheck} the
+ * deployment records; it still ends SUCCESS whatever the URL answered, as in-process.
  * Deterministic: no clock, no I/O, no randomness of its own.
  */
 public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
   private static final Logger LOG = Workflow.getLogger(DeploymentWorkflowImpl.class);
   private static final String[] DO_NOT_RETRY = DeploymentActivitiesImpl.NON_RETRYABLE.stream()
       .map(Enum::name).sorted().toArray(String[]::new);
+  /** The GET's timeout for a request from before it carried one: the orchestrator's default. */
+  private static final long DEFAULT_VERIFY_MILLIS = 10_000;
+  /** How much longer than the GET's own timeout its activity may take. */
+  private static final long VERIFY_MARGIN_MILLIS = 30_000;
 
   private @Nullable Deployment snapshot;
   private @Nullable CancellationScope scope;
@@ -58,7 +67,16 @@ public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
         options(Duration.ofSeconds(30), Duration.ofMillis(Math.max(1, r.pollInitialMillis())),
             Duration.ofMillis(Math.max(1, r.pollMaxMillis())), Math.max(1, r.pollAttempts())));
 
-    CancellationScope steps = Workflow.newCancellationScope(() -> steps(r, platform, uploads, polls));
+    DeploymentActivities checks = Workflow.newActivityStub(DeploymentActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMillis(
+                (r.verifyTimeoutMillis() > 0 ? r.verifyTimeoutMillis() : DEFAULT_VERIFY_MILLIS)
+                    + VERIFY_MARGIN_MILLIS))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
+
+    CancellationScope steps = Workflow.newCancellationScope(
+        () -> steps(r, platform, uploads, polls, checks));
     scope = steps;
     Workflow.newTimer(Duration.ofMillis(r.timeoutMillis())).thenApply(fired -> {
       if (!current().isTerminal()) {
@@ -104,7 +122,7 @@ public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
   // ---- the steps ---------------------------------------------------------------------------
 
   private void steps(DeploymentRequest r, DeploymentActivities platform,
-      DeploymentActivities uploads, DeploymentActivities polls) {
+      DeploymentActivities uploads, DeploymentActivities polls, DeploymentActivities checks) {
     step(DeploymentStatus.CREATING_PROJECT);
     DeploymentCheckpoint cp = platform.createProject(r, cp());
     checkpoint = cp;
@@ -131,7 +149,14 @@ public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
       BuildStatus status = polls.poll(r, cp);
       switch (status.state()) {
         case SUCCESS -> {
-          end(DeploymentStatus.SUCCESS, null, status.url());
+          String url = status.url();
+          UrlCheck check = null;
+          if (url != null) {
+            snapshot = current().withDeploymentUrl(url);
+            check = verify(r, checks, cp, url);
+          }
+          end(DeploymentStatus.SUCCESS, null, url);
+          snapshot = current().withUrlCheck(check);
           return;
         }
         case FAILED, CANCELLED -> {
@@ -146,6 +171,36 @@ public final class DeploymentWorkflowImpl implements DeploymentWorkflow {
           interval = Math.min(interval * 2, Math.max(1, r.pollMaxMillis()));
         }
       }
+    }
+  }
+
+  /**
+   * The check of a successful deployment's URL, when the checkpoint asks for it ({@link
+   * DeploymentSteps#verifiesUrl}); else null. An activity that fails or times out (no worker
+   * answered) is recorded as a check without an answer, as a GET that fails is; a cancel or the
+   * deployment's timeout during the check ends the deployment as they say.
+   */
+  private @Nullable UrlCheck verify(DeploymentRequest r, DeploymentActivities checks,
+      DeploymentCheckpoint cp, String url) {
+    if (!DeploymentSteps.verifiesUrl(url, cp)
+        || Workflow.getVersion("verify-url", Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return null;
+    }
+    String target = DeploymentSteps.urlCheckTarget(url, cp);
+    long sent = Workflow.currentTimeMillis();
+    try {
+      return checks.verifyUrl(r, target);
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof CanceledFailure || cancelRequested || timedOut) {
+        throw e;
+      }
+      Throwable cause = e.getCause();
+      String problem = cause instanceof ApplicationFailure a ? a.getType()
+          : cause == null ? "ActivityFailure" : cause.getClass().getSimpleName();
+      LOG.warn("Deployment {}: the URL check did not finish ({})", r.deploymentId(), problem);
+      return new UrlCheck(target, null, Duration.ofMillis(Workflow.currentTimeMillis() - sent),
+          Instant.ofEpochMilli(sent), problem);
     }
   }
 
