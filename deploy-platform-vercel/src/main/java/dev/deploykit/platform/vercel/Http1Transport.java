@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -131,6 +132,8 @@ final class Http1Transport {
   private final int maxThreads;
   private @Nullable ThreadPoolExecutor pool;
   private final Map<Endpoint, Deque<Connection>> idle = new ConcurrentHashMap<>();
+  /** Exchanges running now: {@link #close()} closes their connections (a read blocks otherwise). */
+  private final java.util.Set<Exchange> active = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean sweepScheduled = new AtomicBoolean();
   private final AtomicInteger opened = new AtomicInteger();
 
@@ -168,6 +171,12 @@ final class Http1Transport {
     }
     if (p != null) {
       p.shutdownNow();
+    }
+    for (Exchange e : active) {
+      Connection c = e.owned.getAndSet(null);
+      if (c != null) {
+        c.close();
+      }
     }
     closeIdle();
   }
@@ -261,7 +270,12 @@ final class Http1Transport {
     final Body body;
     final boolean idempotent;
     String[] extraHeaders = new String[0];
-    volatile @Nullable Connection current;
+    /**
+     * The connection this exchange holds. Whoever takes it out (the exchange when it is done, a
+     * cancel, the write watchdog) is the only one to close or pool it: a cancel that comes late
+     * must not close a connection already back in the pool.
+     */
+    final AtomicReference<@Nullable Connection> owned = new AtomicReference<>();
 
     Exchange(HttpClient client, ScheduledExecutorService scheduler, HttpRequest request,
         Body body, boolean idempotent) {
@@ -272,7 +286,7 @@ final class Http1Transport {
       this.body = body;
       result.whenComplete((r, e) -> {
         if (e instanceof CancellationException) {
-          Connection c = current;
+          Connection c = owned.getAndSet(null);
           if (c != null) {
             c.close();
           }
@@ -289,6 +303,15 @@ final class Http1Transport {
       if (result.isDone()) {
         return;
       }
+      active.add(this);
+      try {
+        send();
+      } finally {
+        active.remove(this);
+      }
+    }
+
+    private void send() {
       URI uri = request.uri();
       Endpoint endpoint = Endpoint.of(client, uri);
       long timeoutNanos = request.timeout().orElse(Duration.ofSeconds(30)).toNanos();
@@ -301,24 +324,27 @@ final class Http1Transport {
           if (c == null) {
             c = open(endpoint, uri, deadline);
           }
-          current = c;
+          owned.set(c);
           if (result.isDone()) {
+            owned.set(null);
             c.close();
             return;
           }
           try {
             Response response = exchange(c, head, deadline);
-            if (c.keepAlive) {
-              c.idleSince = System.nanoTime();
-              release(endpoint, c);
-              scheduleSweep(scheduler);
-            } else {
-              c.close();
+            if (owned.compareAndSet(c, null)) {
+              if (c.keepAlive) {
+                c.idleSince = System.nanoTime();
+                release(endpoint, c);
+                scheduleSweep(scheduler);
+              } else {
+                c.close();
+              }
             }
-            current = null;
             result.complete(response);
             return;
           } catch (IOException e) {
+            owned.compareAndSet(c, null);
             c.close();
             if (idempotent && reused && !c.answered && !(e instanceof HttpTimeoutException)
                 && !result.isDone()) {
@@ -333,6 +359,7 @@ final class Http1Transport {
         }
       } catch (IOException | RuntimeException e) {
         if (c != null) {
+          owned.compareAndSet(c, null);
           c.close();
         }
         result.completeExceptionally(result.isCancelled() ? new CancellationException() : e);
@@ -383,8 +410,11 @@ final class Http1Transport {
 
     private @Nullable ScheduledFuture<?> watch(Connection c, long deadline) {
       try {
-        return scheduler.schedule(c::close, Math.max(1, deadline - System.nanoTime()),
-            TimeUnit.NANOSECONDS);
+        return scheduler.schedule(() -> {
+          if (owned.compareAndSet(c, null)) {
+            c.close();
+          }
+        }, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         return null;
       }
@@ -484,6 +514,9 @@ final class Http1Transport {
     long now = System.nanoTime();
     Connection c;
     while ((c = q.pollLast()) != null) {
+      if (c.isClosed()) {
+        continue;
+      }
       long idleFor = now - c.idleSince;
       if (idleFor < maxIdle.toNanos()) {
         return c;
@@ -582,6 +615,10 @@ final class Http1Transport {
       this.socket = socket;
       this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
+    }
+
+    boolean isClosed() {
+      return closed.get();
     }
 
     void close() {
