@@ -5,16 +5,13 @@ import dev.deploykit.core.GeneratedFile;
 import dev.deploykit.core.spi.BuildState;
 import dev.deploykit.core.spi.BuildStatus;
 import dev.deploykit.core.spi.CreateProjectRequest;
-import dev.deploykit.core.spi.LogSink;
-import dev.deploykit.core.spi.LogStream;
 import dev.deploykit.core.spi.PlatformContext;
 import dev.deploykit.core.spi.PlatformDeployment;
 import dev.deploykit.core.spi.PlatformProject;
 import dev.deploykit.core.spi.PlatformProvider;
 import dev.deploykit.core.spi.PlatformService;
-import dev.deploykit.core.spi.UploadListener;
 import dev.deploykit.core.spi.UploadResult;
-import dev.deploykit.env.EnvironmentVariable;
+import dev.deploykit.testing.ForwardingPlatformService;
 import dev.deploykit.testing.InMemoryPlatform;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -63,30 +60,19 @@ final class GatedPlatform implements PlatformProvider {
   @Override
   public PlatformService create(PlatformContext context) {
     PlatformService s = delegate.create(context);
-    return new PlatformService() {
+    return new ForwardingPlatformService(s) {
       @Override
       public CompletableFuture<PlatformProject> createProject(CreateProjectRequest request) {
         creates.incrementAndGet();
-        return s.createProject(request);
-      }
-
-      @Override
-      public CompletableFuture<Void> setEnvironmentVariables(PlatformProject project,
-          List<EnvironmentVariable> variables, DeploymentTarget target) {
-        return s.setEnvironmentVariables(project, variables, target);
-      }
-
-      @Override
-      public CompletableFuture<UploadResult> uploadFiles(PlatformProject project,
-          List<GeneratedFile> files, UploadListener listener) {
-        return s.uploadFiles(project, files, listener);
+        return super.createProject(request);
       }
 
       @Override
       public CompletableFuture<PlatformDeployment> triggerDeployment(PlatformProject project,
           UploadResult upload, List<GeneratedFile> files, DeploymentTarget target) {
         triggers.incrementAndGet();
-        return triggerGate.thenCompose(v -> s.triggerDeployment(project, upload, files, target));
+        return triggerGate.thenCompose(v -> super.triggerDeployment(project, upload, files,
+            target));
       }
 
       @Override
@@ -96,19 +82,7 @@ final class GatedPlatform implements PlatformProvider {
         if (!buildGate.isDone()) {
           return CompletableFuture.completedFuture(BuildStatus.building("HELD_BY_TEST"));
         }
-        return s.getDeploymentStatus(project, deploymentId);
-      }
-
-      @Override
-      public LogStream streamBuildLogs(PlatformProject project, String deploymentId,
-          LogSink sink) {
-        return s.streamBuildLogs(project, deploymentId, sink);
-      }
-
-      @Override
-      public CompletableFuture<Void> cancelDeployment(PlatformProject project,
-          String deploymentId) {
-        return s.cancelDeployment(project, deploymentId);
+        return super.getDeploymentStatus(project, deploymentId);
       }
     };
   }

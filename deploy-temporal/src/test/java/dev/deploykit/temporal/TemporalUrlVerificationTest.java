@@ -13,17 +13,14 @@ import dev.deploykit.core.RetrySettings;
 import dev.deploykit.core.UrlCheck;
 import dev.deploykit.core.spi.BuildState;
 import dev.deploykit.core.spi.BuildStatus;
-import dev.deploykit.core.spi.CreateProjectRequest;
-import dev.deploykit.core.spi.LogSink;
-import dev.deploykit.core.spi.LogStream;
 import dev.deploykit.core.spi.PlatformContext;
 import dev.deploykit.core.spi.PlatformDeployment;
 import dev.deploykit.core.spi.PlatformProject;
 import dev.deploykit.core.spi.PlatformProvider;
 import dev.deploykit.core.spi.PlatformService;
-import dev.deploykit.core.spi.UploadListener;
 import dev.deploykit.core.spi.UploadResult;
 import dev.deploykit.env.EnvironmentVariable;
+import dev.deploykit.testing.ForwardingPlatformService;
 import dev.deploykit.testing.InMemoryPlatform;
 import dev.deploykit.testing.RecordingProgressListener;
 import io.temporal.client.WorkflowClientOptions;
@@ -290,49 +287,20 @@ class TemporalUrlVerificationTest {
     @Override
     public PlatformService create(PlatformContext context) {
       PlatformService s = delegate.create(context);
-      return new PlatformService() {
-        @Override
-        public CompletableFuture<PlatformProject> createProject(CreateProjectRequest request) {
-          return s.createProject(request);
-        }
-
-        @Override
-        public CompletableFuture<Void> setEnvironmentVariables(PlatformProject project,
-            List<EnvironmentVariable> variables, DeploymentTarget target) {
-          return s.setEnvironmentVariables(project, variables, target);
-        }
-
-        @Override
-        public CompletableFuture<UploadResult> uploadFiles(PlatformProject project,
-            List<GeneratedFile> files, UploadListener listener) {
-          return s.uploadFiles(project, files, listener);
-        }
-
+      return new ForwardingPlatformService(s) {
         @Override
         public CompletableFuture<PlatformDeployment> triggerDeployment(PlatformProject project,
             UploadResult upload, List<GeneratedFile> files, DeploymentTarget target) {
-          return s.triggerDeployment(project, upload, files, target)
+          return super.triggerDeployment(project, upload, files, target)
               .thenApply(d -> new PlatformDeployment(d.id(), url));
         }
 
         @Override
         public CompletableFuture<BuildStatus> getDeploymentStatus(PlatformProject project,
             String deploymentId) {
-          return s.getDeploymentStatus(project, deploymentId).thenApply(b ->
+          return super.getDeploymentStatus(project, deploymentId).thenApply(b ->
               b.state() == BuildState.SUCCESS
                   ? new BuildStatus(BuildState.SUCCESS, url, b.error(), b.platformState()) : b);
-        }
-
-        @Override
-        public LogStream streamBuildLogs(PlatformProject project, String deploymentId,
-            LogSink sink) {
-          return s.streamBuildLogs(project, deploymentId, sink);
-        }
-
-        @Override
-        public CompletableFuture<Void> cancelDeployment(PlatformProject project,
-            String deploymentId) {
-          return s.cancelDeployment(project, deploymentId);
         }
       };
     }
