@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -91,9 +92,17 @@ final class Http1Transport {
   private final Map<Endpoint, Deque<Connection>> idle = new ConcurrentHashMap<>();
   private final AtomicBoolean sweepScheduled = new AtomicBoolean();
   private final AtomicInteger opened = new AtomicInteger();
+  /** The clock of idle times ({@link System#nanoTime()} but in tests). */
+  private final LongSupplier nanoClock;
 
   Http1Transport(int maxThreads) {
+    this(maxThreads, System::nanoTime);
+  }
+
+  /** A transport whose idle times are read from {@code nanoClock}; for tests. */
+  Http1Transport(int maxThreads, LongSupplier nanoClock) {
     this.maxThreads = maxThreads;
+    this.nanoClock = nanoClock;
   }
 
   /** The pool, made on first use and again after {@link #close()}. */
@@ -232,7 +241,7 @@ final class Http1Transport {
           try {
             Response response = exchange(c, head, deadline);
             if (c.keepAlive) {
-              c.idleSince = System.nanoTime();
+              c.idleSince = nanoClock.getAsLong();
               release(endpoint, c);
               scheduleSweep(scheduler);
             } else {
@@ -350,7 +359,7 @@ final class Http1Transport {
   }
 
   /** The request line and headers; {@code Host} and {@code Content-Length} added. */
-  private static byte[] head(HttpRequest request, URI uri, int length) {
+  static byte[] head(HttpRequest request, URI uri, int length) {
     StringBuilder sb = new StringBuilder(256);
     String path = uri.getRawPath();
     sb.append(request.method()).append(' ').append(path == null || path.isEmpty() ? "/" : path);
@@ -390,7 +399,7 @@ final class Http1Transport {
     if (q == null) {
       return null;
     }
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     Connection c;
     while ((c = q.pollLast()) != null) {
       long idleFor = now - c.idleSince;
@@ -432,7 +441,7 @@ final class Http1Transport {
 
   /** Closes connections idle too long; true if some remain. */
   private boolean sweep() {
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     boolean left = false;
     for (Deque<Connection> q : idle.values()) {
       for (Connection c : q) {
