@@ -272,6 +272,9 @@ final class Http1Transport {
     }
 
     private Response exchange(Connection c, byte[] head, long deadline) throws IOException {
+      // Reset before writing, not only when reading: a write that fails on a kept-alive connection
+      // the server has closed must not look answered because the previous exchange was.
+      c.answered = false;
       ScheduledFuture<?> watchdog = null;
       if (body.length > WATCHED_BODY) {
         watchdog = watch(c, deadline);
