@@ -21,6 +21,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -92,6 +93,8 @@ final class Http1Transport {
   private final Map<Endpoint, Deque<Connection>> idle = new ConcurrentHashMap<>();
   private final AtomicBoolean sweepScheduled = new AtomicBoolean();
   private final AtomicInteger opened = new AtomicInteger();
+  /** Exchanges sent and not yet completed, queued or running; {@link #close()} ends them. */
+  private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
   /** The clock of idle times ({@link System#nanoTime()} but in tests). */
   private final LongSupplier nanoClock;
 
@@ -123,9 +126,9 @@ final class Http1Transport {
   }
 
   /**
-   * Ends the threads (at once when idle; an exchange in flight is interrupted and its connection
-   * closed) and closes the idle connections. The transport stays usable: the next request starts
-   * a new pool.
+   * Ends the threads (at once when idle; an exchange in flight or still queued fails with an
+   * {@link IOException} and its connection is closed) and closes the idle connections. The
+   * transport stays usable: the next request starts a new pool.
    */
   void close() {
     ThreadPoolExecutor p;
@@ -135,6 +138,11 @@ final class Http1Transport {
     }
     if (p != null) {
       p.shutdownNow();
+    }
+    // A blocking socket read does not end on an interrupt, and the exchanges shutdownNow took off
+    // the queue never run: fail them all here, closing their connections, so that none hangs.
+    for (Exchange e : inFlight) {
+      e.abort();
     }
     closeIdle();
   }
@@ -181,6 +189,8 @@ final class Http1Transport {
   CompletableFuture<Response> send(HttpClient client, ScheduledExecutorService scheduler,
       HttpRequest request, byte[] body, boolean idempotent) {
     Exchange exchange = new Exchange(client, scheduler, request, body, idempotent);
+    inFlight.add(exchange);
+    exchange.result.whenComplete((r, e) -> inFlight.remove(exchange));
     try {
       pool().execute(exchange);
     } catch (RejectedExecutionException e) {
@@ -214,6 +224,15 @@ final class Http1Transport {
           }
         }
       });
+    }
+
+    /** Fails the exchange (the transport is closing) and closes its connection. */
+    void abort() {
+      result.completeExceptionally(new IOException("the upload transport was closed"));
+      Connection c = current;
+      if (c != null) {
+        c.close();
+      }
     }
 
     @Override
