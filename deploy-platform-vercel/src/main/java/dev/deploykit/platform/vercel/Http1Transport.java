@@ -259,14 +259,16 @@ final class Http1Transport {
           }
           try {
             Response response = exchange(c, head, deadline);
-            if (c.keepAlive) {
+            // Forget the connection before pooling it: a cancel from now on must not close a
+            // connection that another request may already have taken from the pool.
+            current = null;
+            if (c.keepAlive && !result.isDone()) {
               c.idleSince = nanoClock.getAsLong();
               release(endpoint, c);
               scheduleSweep(scheduler);
             } else {
               c.close();
             }
-            current = null;
             result.complete(response);
             return;
           } catch (IOException e) {
