@@ -21,6 +21,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -132,13 +134,21 @@ final class Http1Transport {
   private final int maxThreads;
   private @Nullable ThreadPoolExecutor pool;
   private final Map<Endpoint, Deque<Connection>> idle = new ConcurrentHashMap<>();
-  /** Exchanges running now: {@link #close()} closes their connections (a read blocks otherwise). */
-  private final java.util.Set<Exchange> active = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean sweepScheduled = new AtomicBoolean();
   private final AtomicInteger opened = new AtomicInteger();
+  /** Exchanges sent and not yet completed, queued or running; {@link #close()} ends them. */
+  private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
+  /** The clock of idle times ({@link System#nanoTime()} but in tests). */
+  private final LongSupplier nanoClock;
 
   Http1Transport(int maxThreads) {
+    this(maxThreads, System::nanoTime);
+  }
+
+  /** A transport whose idle times are read from {@code nanoClock}; for tests. */
+  Http1Transport(int maxThreads, LongSupplier nanoClock) {
     this.maxThreads = maxThreads;
+    this.nanoClock = nanoClock;
   }
 
   /** The pool, made on first use and again after {@link #close()}. */
@@ -159,9 +169,9 @@ final class Http1Transport {
   }
 
   /**
-   * Ends the threads (at once when idle; an exchange in flight is interrupted and its connection
-   * closed) and closes the idle connections. The transport stays usable: the next request starts
-   * a new pool.
+   * Ends the threads (at once when idle; an exchange in flight or still queued fails with an
+   * {@link IOException} and its connection is closed) and closes the idle connections. The
+   * transport stays usable: the next request starts a new pool.
    */
   void close() {
     ThreadPoolExecutor p;
@@ -172,11 +182,10 @@ final class Http1Transport {
     if (p != null) {
       p.shutdownNow();
     }
-    for (Exchange e : active) {
-      Connection c = e.owned.getAndSet(null);
-      if (c != null) {
-        c.close();
-      }
+    // A blocking socket read does not end on an interrupt, and the exchanges shutdownNow took off
+    // the queue never run: fail them all here, closing their connections, so that none hangs.
+    for (Exchange e : inFlight) {
+      e.abort();
     }
     closeIdle();
   }
@@ -223,6 +232,7 @@ final class Http1Transport {
   CompletableFuture<Response> send(HttpClient client, ScheduledExecutorService scheduler,
       HttpRequest request, byte[] body, boolean idempotent) {
     Exchange exchange = new Exchange(client, scheduler, request, Body.of(body), idempotent);
+    track(exchange);
     try {
       pool().execute(exchange);
     } catch (RejectedExecutionException e) {
@@ -258,7 +268,14 @@ final class Http1Transport {
     }
     Exchange e = new Exchange(client, scheduler, request, body, idempotent);
     e.extraHeaders = extraHeaders.clone();
+    track(e);
     return e;
+  }
+
+  /** Keeps {@code e} in {@link #inFlight} until its result completes. */
+  private void track(Exchange e) {
+    inFlight.add(e);
+    e.result.whenComplete((r, x) -> inFlight.remove(e));
   }
 
   /** One request and its answer; {@link #run()} sends it and completes {@link #result()}. */
@@ -298,17 +315,21 @@ final class Http1Transport {
       return result;
     }
 
+    /** Fails the exchange (the transport is closing) and closes its connection. */
+    void abort() {
+      result.completeExceptionally(new IOException("the upload transport was closed"));
+      Connection c = owned.getAndSet(null);
+      if (c != null) {
+        c.close();
+      }
+    }
+
     @Override
     public void run() {
       if (result.isDone()) {
         return;
       }
-      active.add(this);
-      try {
-        send();
-      } finally {
-        active.remove(this);
-      }
+      send();
     }
 
     private void send() {
@@ -334,7 +355,7 @@ final class Http1Transport {
             Response response = exchange(c, head, deadline);
             if (owned.compareAndSet(c, null)) {
               if (c.keepAlive) {
-                c.idleSince = System.nanoTime();
+                c.idleSince = nanoClock.getAsLong();
                 release(endpoint, c);
                 scheduleSweep(scheduler);
               } else {
@@ -367,6 +388,9 @@ final class Http1Transport {
     }
 
     private Response exchange(Connection c, byte[] head, long deadline) throws IOException {
+      // Reset before writing, not only when reading: a write that fails on a kept-alive connection
+      // the server has closed must not look answered because the previous exchange was.
+      c.answered = false;
       ScheduledFuture<?> watchdog = null;
       int length = body.length();
       if (length > WATCHED_BODY) {
@@ -468,7 +492,12 @@ final class Http1Transport {
   }
 
   /** The request line and headers; {@code Host} and {@code Content-Length} added. */
-  private static byte[] head(HttpRequest request, URI uri, String[] extra, int length) {
+  static byte[] head(HttpRequest request, URI uri, int length) {
+    return head(request, uri, new String[0], length);
+  }
+
+  /** As {@link #head(HttpRequest, URI, int)}, with {@code extra} headers (name, value...). */
+  static byte[] head(HttpRequest request, URI uri, String[] extra, int length) {
     StringBuilder sb = new StringBuilder(256);
     String path = uri.getRawPath();
     sb.append(request.method()).append(' ').append(path == null || path.isEmpty() ? "/" : path);
@@ -511,7 +540,7 @@ final class Http1Transport {
     if (q == null) {
       return null;
     }
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     Connection c;
     while ((c = q.pollLast()) != null) {
       if (c.isClosed()) {
@@ -556,7 +585,7 @@ final class Http1Transport {
 
   /** Closes connections idle too long; true if some remain. */
   private boolean sweep() {
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     boolean left = false;
     for (Deque<Connection> q : idle.values()) {
       for (Connection c : q) {

@@ -110,6 +110,11 @@ public final class VercelPlatform implements PlatformProvider {
     uploads.close();
   }
 
+  /** The upload transport shared by this provider's services; for tests. */
+  Http1Transport transport() {
+    return uploads;
+  }
+
   @Override
   public String toString() {
     return "VercelPlatform";
