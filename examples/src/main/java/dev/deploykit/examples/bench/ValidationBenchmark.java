@@ -1,10 +1,7 @@
 package dev.deploykit.examples.bench;
 
 import dev.deploykit.env.EnvironmentVariable;
-import dev.deploykit.env.EnvironmentVariableDetector;
 import dev.deploykit.env.EnvironmentVariableValidator;
-import dev.deploykit.env.ScaffoldConfig;
-import dev.deploykit.env.SecretGenerator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,6 +17,7 @@ import java.util.function.IntFunction;
  * whitespace, non-ASCII) for every variable of that scaffold. A plain harness with warm-up rounds
  * (the issue allows it instead of JMH): each figure is a median over many calls after the JIT has
  * compiled the code, and the worst case is the slowest single call seen in the measured rounds.
+ * {@link ValidationJmh} measures the same inputs ({@link ValidationInputs}) with JMH.
  *
  * <p>Run: {@code java -cp examples/target/deploykit.jar
  * dev.deploykit.examples.bench.ValidationBenchmark}.
@@ -27,72 +25,10 @@ import java.util.function.IntFunction;
 public final class ValidationBenchmark {
   private ValidationBenchmark() {}
 
-  /** The scaffold with every feature group the detector knows. */
-  static ScaffoldConfig fullScaffold() {
-    return ScaffoldConfig.builder()
-        .database("prisma-postgres")
-        .auth("nextauth")
-        .oauthProvider("github")
-        .oauthProvider("google")
-        .aiTemplate("chatbot")
-        .aiProvider("bedrock")
-        .service("redis")
-        .build();
-  }
-
-  /** Values shaped like real ones (not real), for the variables of {@link #fullScaffold()}. */
-  static Map<String, String> sampleValues() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("DATABASE_URL", "postgresql://app_user:Xk29fLq8Zr@db.internal.example.com:5432/app");
-    m.put("NEXTAUTH_URL", "https://app.example.com");
-    m.put("GITHUB_CLIENT_ID", "Iv1.8a61f9b3a7aba766");
-    m.put("GITHUB_CLIENT_SECRET", "1f8a9c3e5b7d2a4c6e8f0b1d3f5a7c9e2b4d6f8a");
-    m.put("GOOGLE_CLIENT_ID",
-        "431298765012-k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8.apps.googleusercontent.com");
-    m.put("GOOGLE_CLIENT_SECRET", "GOCSPX-Rk7Tq2Lm9Xv4Bn6Zc8Wd1Fh3Js5");
-    m.put("AWS_ACCESS_KEY_ID", "AKIA4R7TQ2LM9XV4BN6Z");
-    m.put("AWS_SECRET_ACCESS_KEY", "Rk7Tq2Lm9Xv4Bn6Zc8Wd1Fh3Js5Gp0Ny2Mb4Vc6X");
-    m.put("AWS_REGION", "us-east-1");
-    m.put("REDIS_URL", "redis://default:Xk29fLq8Zr@cache.internal.example.com:6379");
-    m.put("NEXT_PUBLIC_APP_URL", "https://app.example.com");
-    return m;
-  }
-
-  /** Adversarial value makers, by name: each returns a value of about {@code n} characters. */
-  static Map<String, IntFunction<String>> adversarial() {
-    Map<String, IntFunction<String>> m = new LinkedHashMap<>();
-    m.put("run of 'a'", n -> "a".repeat(n));
-    m.put("run of 'a' then '!'", n -> "a".repeat(n - 1) + "!");
-    m.put("postgres user:pass repeated", n -> "postgresql://" + "a:".repeat(n / 2) + "@");
-    m.put("postgres @ repeated", n -> "postgresql://u:p" + "@a".repeat(n / 2) + "/db");
-    m.put("https dots", n -> "https://" + "a.".repeat(n / 2));
-    m.put("https hyphens", n -> "https://" + "a-".repeat(n / 2) + ".com");
-    m.put("mongodb hosts", n -> "mongodb://" + "h:1,".repeat(n / 4) + "/db");
-    m.put("redis colons", n -> "redis://" + ":".repeat(n) + "@h");
-    m.put("ipv6 brackets", n -> "https://[" + ":".repeat(n) + "]");
-    m.put("percent signs", n -> "https://h/" + "%".repeat(n));
-    m.put("jwt-ish", n -> "eyJhbGciOiJIUzI1NiJ9." + "A".repeat(n) + ".");
-    m.put("jwt dots", n -> "eyJ" + ".eyJ".repeat(n / 4));
-    m.put("sk- hyphens", n -> "sk-" + "-".repeat(n));
-    m.put("sk-ant- then space", n -> "sk-ant-api03-" + "A".repeat(n) + " ");
-    m.put("whitespace", n -> " \t".repeat(n / 2) + "x");
-    m.put("non-ASCII", n -> "é".repeat(n / 2));
-    m.put("placeholders", n -> "${".repeat(n / 2));
-    m.put("angle placeholders", n -> "<".repeat(n / 2) + "your-key" + ">".repeat(n / 2));
-    m.put("newlines", n -> "a\n".repeat(n / 2));
-    return m;
-  }
-
   /** Runs the benchmark. */
   public static void main(String[] args) {
     EnvironmentVariableValidator validator = EnvironmentVariableValidator.create();
-    List<EnvironmentVariable> detected = EnvironmentVariableDetector.create().detect(fullScaffold());
-    List<EnvironmentVariable> filled = new ArrayList<>();
-    Map<String, String> values = sampleValues();
-    for (EnvironmentVariable v : detected) {
-      filled.add(values.containsKey(v.key()) ? v.withValue(values.get(v.key())) : v);
-    }
-    filled = SecretGenerator.create().fillGeneratable(filled);
+    List<EnvironmentVariable> filled = ValidationInputs.filledVariables();
     System.out.printf(Locale.ROOT, "%d cores, load average %s; full scaffold: %d variables %s%n",
         Runtime.getRuntime().availableProcessors(), VercelUploadBenchmark.loadAverage(),
         filled.size(), filled.stream().map(EnvironmentVariable::key).toList());
@@ -116,8 +52,8 @@ public final class ValidationBenchmark {
         t[calls / 2] / 1e3, t[calls * 99 / 100] / 1e3, t[calls - 1] / 1e3, calls, invalid);
 
     // adversarial values, each variable, three sizes
-    Map<String, IntFunction<String>> makers = adversarial();
-    int[] sizes = {1024, 64 * 1024, 1024 * 1024};
+    Map<String, IntFunction<String>> makers = ValidationInputs.adversarial();
+    int[] sizes = ValidationInputs.SIZES;
     long worst = 0;
     String worstWhat = "";
     List<Long> perCallMedians = new ArrayList<>();

@@ -1,13 +1,19 @@
 package dev.deploykit.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deploykit.core.DeploymentOrchestrator;
 import dev.deploykit.platform.vercel.VercelPlatform;
 import dev.deploykit.testing.InMemoryPlatform;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Param;
 
 /**
  * The benchmark harnesses run end to end at tiny sizes and measure what they claim to (requests,
@@ -51,5 +57,53 @@ class BenchmarkHarnessTest {
     // every line of the in-memory platform's default build log reached the listeners
     assertThat(r.logLines()).isEqualTo(20L * InMemoryPlatform.DEFAULT_BUILD_LOGS.size());
     assertThat(r.libraryThreads()).containsKey("deploykit-scheduler-N");
+  }
+
+  @Test
+  void validationJmh_isListedForJmhMainAndItsParametersAreTheHarnessInputs() throws Exception {
+    // the annotation processor ran on the main sources: org.openjdk.jmh.Main finds both benchmarks
+    String list;
+    try (InputStream in = ValidationJmh.class.getResourceAsStream("/META-INF/BenchmarkList")) {
+      assertThat(in).as("META-INF/BenchmarkList generated").isNotNull();
+      list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(list).contains(ValidationJmh.class.getName(), "validateAll", "adversarialValidate",
+        "AverageTime", "SampleTime");
+
+    String[] sizes = ValidationJmh.Adversarial.class.getField("size").getAnnotation(Param.class)
+        .value();
+    assertThat(Arrays.stream(sizes).mapToInt(Integer::parseInt).toArray())
+        .containsExactly(ValidationInputs.SIZES);
+
+    ValidationJmh.Scaffold scaffold = new ValidationJmh.Scaffold();
+    scaffold.setUp(); // throws unless the 12 variables are all valid
+    assertThat(new ValidationJmh().validateAll(scaffold)).hasSize(12)
+        .allSatisfy((k, r) -> assertThat(r.isValid()).as(k).isTrue());
+  }
+
+  @Test
+  void validationJmh_adversarialCallsCycleThroughEveryShapeAndVariableOnce() {
+    ValidationJmh.Adversarial a = new ValidationJmh.Adversarial();
+    a.size = 1024;
+    a.shape = "ALL";
+    a.setUp();
+    assertThat(a.values).hasSize(ValidationInputs.Shape.values().length).hasSize(19);
+    assertThat(a.variables).hasSize(12);
+
+    Set<String> pairs = new HashSet<>();
+    for (int i = 0; i < 19 * 12; i++) {
+      pairs.add(a.variables[a.nextVariable].key() + " <- " + a.nextValue);
+      new ValidationJmh().adversarialValidate(a);
+    }
+    assertThat(pairs).hasSize(19 * 12);
+    assertThat(a.nextVariable).isZero(); // wrapped around to the first pair
+    assertThat(a.nextValue).isZero();
+
+    a.shape = "WHITESPACE";
+    a.setUp();
+    assertThat(a.values).containsExactly(ValidationInputs.Shape.WHITESPACE.make(1024));
+    a.shape = "NO_SUCH_SHAPE";
+    assertThatThrownBy(a::setUp).hasMessageContaining("unknown shape 'NO_SUCH_SHAPE'")
+        .hasMessageContaining("WHITESPACE");
   }
 }
