@@ -341,6 +341,9 @@ final class VercelService implements PlatformService {
   private record Manifest(ArrayNode entries, Map<String, GeneratedFile> bySha,
       Map<String, Integer> countBySha, long totalBytes, int fileCount) {}
 
+  /** A create-deployment request: the manifest and the body that carries it. */
+  private record CreateDeploymentRequest(Manifest manifest, byte[] body) {}
+
   private Manifest manifest(List<GeneratedFile> files) {
     ArrayNode entries = mapper.createArrayNode();
     Map<String, GeneratedFile> bySha = new LinkedHashMap<>();
@@ -375,11 +378,11 @@ final class VercelService implements PlatformService {
     // 2,000 files).
     return t.track(CompletableFuture.supplyAsync(() -> {
       Manifest m = manifest(files);
-      return Map.entry(m, createDeploymentBody(project, m, target));
+      return new CreateDeploymentRequest(m, createDeploymentBody(project, m, target));
     }, context.executor()))
-        .thenCompose(mb -> {
-          Manifest m = mb.getKey();
-          byte[] body = mb.getValue();
+        .thenCompose(request -> {
+          Manifest m = request.manifest();
+          byte[] body = request.body();
           return t.track(createDeployment(body))
             .thenApply(json -> handshakeResult(json, 0, 0))
             .exceptionallyCompose(e -> {
