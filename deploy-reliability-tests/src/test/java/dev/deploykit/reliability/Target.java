@@ -49,8 +49,15 @@ abstract class Target {
   Outcome deploy(WireMockExtension wm, HttpClient client, SecretCanary canary) throws Exception {
     try (DeploymentOrchestrator o = orchestrator(wm, client, canary.token())) {
       long start = System.nanoTime();
-      Deployment d = o.deployAsync(config(canary), USER, canary.listener())
-          .get(DEPLOYMENT_TIMEOUT.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      Deployment d;
+      try {
+        d = o.deployAsync(config(canary), USER, canary.listener())
+            .get(DEPLOYMENT_TIMEOUT.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // A deployment that outlives its own timeout is a hang: show where every thread is.
+        System.err.println("A " + id() + " deployment did not end; the threads:\n" + threadDump());
+        throw e;
+      }
       long millis = (System.nanoTime() - start) / 1_000_000;
       canary.scanDeployment(o, d);
       if (d.error() == null) {
@@ -59,6 +66,33 @@ abstract class Target {
       RecoveryAction action = o.recoveryPlan(d).action();
       return new Outcome(d.status().name(), d.error().code(), action, millis, d.error().message());
     }
+  }
+
+  /** Every live thread's stack, with the locks each holds and waits for. */
+  static String threadDump() {
+    StringBuilder sb = new StringBuilder();
+    for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory
+        .getThreadMXBean().dumpAllThreads(true, true)) {
+      sb.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
+      if (t.getLockName() != null) {
+        sb.append(" on ").append(t.getLockName());
+      }
+      if (t.getLockOwnerName() != null) {
+        sb.append(" owned by \"").append(t.getLockOwnerName()).append('"');
+      }
+      sb.append('\n');
+      for (StackTraceElement f : t.getStackTrace()) {
+        sb.append("    at ").append(f).append('\n');
+      }
+      for (java.lang.management.MonitorInfo m : t.getLockedMonitors()) {
+        sb.append("    holds ").append(m).append(" (frame ").append(m.getLockedStackDepth())
+            .append(")\n");
+      }
+      for (java.lang.management.LockInfo l : t.getLockedSynchronizers()) {
+        sb.append("    holds ").append(l).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   DeploymentConfig config(SecretCanary canary) {
