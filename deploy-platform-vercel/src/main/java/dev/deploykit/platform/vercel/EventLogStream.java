@@ -117,12 +117,14 @@ final class EventLogStream implements LogStream {
       fail(api.transportFailure(request, e));
       return;
     }
+    boolean cancel;
     synchronized (this) {
       pending = sent;
-      if (closed) {
-        sent.cancel(true);
-        return;
-      }
+      cancel = closed;
+    }
+    if (cancel) {
+      sent.cancel(true); // outside the lock: see stopConnection
+      return;
     }
     scheduleStatusCheck(myConnection);
     sent.whenComplete((response, thrown) -> {
@@ -164,14 +166,16 @@ final class EventLogStream implements LogStream {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
+    boolean cancel;
     synchronized (this) {
-      if (closed) {
-        f.cancel(true);
-        return;
-      }
-      if (reconnect) {
+      cancel = closed;
+      if (!cancel && reconnect) {
         pending = f;
       }
+    }
+    if (cancel) {
+      f.cancel(true);
+      return;
     }
     f.whenComplete((s, e) -> {
       if (e != null && isPermanent(VercelApi.unwrap(e))) {
@@ -301,33 +305,39 @@ final class EventLogStream implements LogStream {
   }
 
   private void complete() {
+    Runnable stop;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      stopConnection();
-      try {
-        sink.completed();
-      } catch (RuntimeException e) {
-        LOG.warn("A build-log sink threw from completed()", e);
-      }
+      stop = stopConnection();
+    }
+    // Outside the lock: once closed is set, no line reaches the sink (onLine checks it under the
+    // lock), so completed() is still the last call the sink gets.
+    stop.run();
+    try {
+      sink.completed();
+    } catch (RuntimeException e) {
+      LOG.warn("A build-log sink threw from completed()", e);
     }
     done.complete(null);
   }
 
   private void fail(Throwable cause) {
+    Runnable stop;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      stopConnection();
-      try {
-        sink.failed(cause);
-      } catch (RuntimeException e) {
-        LOG.warn("A build-log sink threw from failed()", e);
-      }
+      stop = stopConnection();
+    }
+    stop.run();
+    try {
+      sink.failed(cause);
+    } catch (RuntimeException e) {
+      LOG.warn("A build-log sink threw from failed()", e);
     }
     LOG.debug("Build events of {} stopped: {}", deploymentId, describe(cause));
     done.completeExceptionally(cause);
@@ -340,27 +350,36 @@ final class EventLogStream implements LogStream {
 
   @Override
   public void close() {
+    Runnable stop;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      stopConnection();
+      stop = stopConnection();
     }
+    stop.run();
     done.complete(null);
   }
 
-  // guarded by this
-  private void stopConnection() {
+  /**
+   * Guarded by this: returns what stops the connection, to run AFTER releasing the lock. Cancelling
+   * the HTTP client's subscription or exchange runs the client's code (and completion callbacks)
+   * on this thread, while the client's own thread may be inside {@link #onLine}, waiting for this
+   * lock: doing it under the lock can deadlock both, and with them every request of the client.
+   */
+  private Runnable stopConnection() {
     cancelTimers();
     Flow.Subscription s = subscription;
-    if (s != null) {
-      s.cancel();
-    }
     CompletableFuture<?> p = pending;
-    if (p != null) {
-      p.cancel(true);
-    }
+    return () -> {
+      if (s != null) {
+        s.cancel();
+      }
+      if (p != null) {
+        p.cancel(true);
+      }
+    };
   }
 
   // guarded by this
@@ -398,12 +417,16 @@ final class EventLogStream implements LogStream {
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
+      boolean stale;
       synchronized (EventLogStream.this) {
-        if (closed || myConnection != connection) {
-          s.cancel();
-          return;
+        stale = closed || myConnection != connection;
+        if (!stale) {
+          subscription = s;
         }
-        subscription = s;
+      }
+      if (stale) {
+        s.cancel();
+        return;
       }
       sub = s;
       s.request(1);
