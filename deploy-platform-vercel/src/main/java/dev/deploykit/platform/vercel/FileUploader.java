@@ -109,7 +109,20 @@ final class FileUploader {
         Http1Transport t = transport;
         HttpRequest r = template;
         try {
-          t.execute(() -> lane(b, t, r));
+          t.execute(new Http1Transport.Abortable() {
+            @Override
+            public void run() {
+              lane(b, t, r);
+            }
+
+            @Override
+            public void abort() {
+              b.result.completeExceptionally(new DeploymentException(DeploymentError.of(
+                  ErrorCode.PLATFORM_UNAVAILABLE, "The Vercel adapter was closed while "
+                      + (b.files.size() - b.done.get()) + " files were still to upload. Try"
+                      + " again.").withPlatform(VercelPlatform.ID)));
+            }
+          });
           continue;
         } catch (RejectedExecutionException e) {
           transport = null;

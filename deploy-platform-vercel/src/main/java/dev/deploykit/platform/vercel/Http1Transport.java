@@ -180,7 +180,11 @@ final class Http1Transport {
       pool = null;
     }
     if (p != null) {
-      p.shutdownNow();
+      for (Runnable never : p.shutdownNow()) {
+        if (never instanceof Abortable a) {
+          a.abort(); // a lane that never ran: its owner must not wait for it
+        }
+      }
     }
     // A blocking socket read does not end on an interrupt, and the exchanges shutdownNow took off
     // the queue never run: fail them all here, closing their connections, so that none hangs.
@@ -242,8 +246,17 @@ final class Http1Transport {
     return exchange.result;
   }
 
-  /** Runs {@code lane} on this transport's threads: a loop of blocking {@link #exchange}s. */
-  void execute(Runnable lane) {
+  /** A task given to {@link #execute} that can be told it will never run. */
+  interface Abortable extends Runnable {
+    /** Called instead of {@link #run()} when {@link #close()} drops the task unrun. */
+    void abort();
+  }
+
+  /**
+   * Runs {@code lane} on this transport's threads: a loop of blocking {@link #exchange}s. If
+   * {@link #close()} drops it before it ran, its {@link Abortable#abort()} is called instead.
+   */
+  void execute(Abortable lane) {
     pool().execute(lane);
   }
 

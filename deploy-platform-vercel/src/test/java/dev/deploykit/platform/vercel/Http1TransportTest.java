@@ -680,6 +680,52 @@ class Http1TransportTest {
     }
   }
 
+  @Test
+  void close_abortsALaneThatNeverRan_insteadOfDroppingItSilently() throws Exception {
+    Http1Transport single = new Http1Transport(1);
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> first = new CompletableFuture<>();
+    CompletableFuture<String> second = new CompletableFuture<>();
+    try {
+      single.execute(lane(() -> {
+        busy.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        first.complete("ran");
+      }, () -> first.complete("aborted")));
+      assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+      single.execute(lane(() -> second.complete("ran"), () -> second.complete("aborted")));
+
+      single.close();
+
+      assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("aborted");
+      release.countDown();
+      assertThat(first.get(5, TimeUnit.SECONDS)).as("the running lane is not aborted")
+          .isEqualTo("ran");
+    } finally {
+      release.countDown();
+      single.close();
+    }
+  }
+
+  private static Http1Transport.Abortable lane(Runnable run, Runnable abort) {
+    return new Http1Transport.Abortable() {
+      @Override
+      public void run() {
+        run.run();
+      }
+
+      @Override
+      public void abort() {
+        abort.run();
+      }
+    };
+  }
+
   // ---- property: framing does not change the body -------------------------------------------
 
   @Test
