@@ -305,17 +305,11 @@ final class EventLogStream implements LogStream {
   }
 
   private void complete() {
-    Runnable stop;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      stop = stopConnection();
+    if (!shutDown()) {
+      return;
     }
-    // Outside the lock: once closed is set, no line reaches the sink (onLine checks it under the
-    // lock), so completed() is still the last call the sink gets.
-    stop.run();
+    // Once closed is set, no line reaches the sink (onLine checks it under the lock), so
+    // completed() is still the last call the sink gets.
     try {
       sink.completed();
     } catch (RuntimeException e) {
@@ -325,15 +319,9 @@ final class EventLogStream implements LogStream {
   }
 
   private void fail(Throwable cause) {
-    Runnable stop;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      stop = stopConnection();
+    if (!shutDown()) {
+      return;
     }
-    stop.run();
     try {
       sink.failed(cause);
     } catch (RuntimeException e) {
@@ -350,16 +338,26 @@ final class EventLogStream implements LogStream {
 
   @Override
   public void close() {
+    if (shutDown()) {
+      done.complete(null);
+    }
+  }
+
+  /**
+   * Marks the stream closed and stops its connection and timers; false if it was closed already.
+   * The HTTP client's code runs after the lock is released (see {@link #stopConnection()}).
+   */
+  private boolean shutDown() {
     Runnable stop;
     synchronized (this) {
       if (closed) {
-        return;
+        return false;
       }
       closed = true;
       stop = stopConnection();
     }
     stop.run();
-    done.complete(null);
+    return true;
   }
 
   /**
