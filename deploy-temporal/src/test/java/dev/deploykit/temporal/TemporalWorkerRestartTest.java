@@ -160,20 +160,8 @@ class TemporalWorkerRestartTest {
   void cancel_whileTheTriggerIsInFlight_recordsTheBuildItStartedAndCancelsIt() throws Exception {
     startEnvironment(Duration.ofMinutes(5));
     GatedPlatform gated = new GatedPlatform(platform).holdTrigger();
-    TemporalDeploymentOrchestrator engine = TemporalDeploymentOrchestrator.create(
-        orchestrator(gated), env.getWorkflowClient(), QUEUE);
-    startWorker(engine);
 
-    String id = TemporalDeploymentOrchestrator.idFor("cancel-trigger-1");
-    CompletableFuture<Deployment> future =
-        engine.deployAsync(config("racing-app", "cancel-trigger-1"), "user-1");
-    await().atMost(Duration.ofSeconds(20)).until(() -> gated.triggers.get() == 1);
-
-    // The workflow has handled the cancel before the platform answers the trigger.
-    assertThat(engine.cancel(id)).isTrue();
-    awaitSignalHandled(id);
-    gated.triggerGate.complete(null);
-    Deployment d = future.orTimeout(30, TimeUnit.SECONDS).join();
+    Deployment d = cancelWhileTriggerHeld(gated, "cancel-trigger-1");
 
     assertThat(d.status()).isEqualTo(DeploymentStatus.CANCELLED);
     assertThat(d.platformDeploymentId()).isNotNull();
@@ -189,24 +177,33 @@ class TemporalWorkerRestartTest {
     startEnvironment(Duration.ofMinutes(5));
     GatedPlatform gated = new GatedPlatform(platform).holdTrigger();
     platform.failAlways(Operation.TRIGGER_DEPLOYMENT, ErrorCode.INVALID_CONFIG);
-    TemporalDeploymentOrchestrator engine = TemporalDeploymentOrchestrator.create(
-        orchestrator(gated), env.getWorkflowClient(), QUEUE);
-    startWorker(engine);
 
-    String id = TemporalDeploymentOrchestrator.idFor("cancel-trigger-2");
-    CompletableFuture<Deployment> future =
-        engine.deployAsync(config("racing-app", "cancel-trigger-2"), "user-1");
-    await().atMost(Duration.ofSeconds(20)).until(() -> gated.triggers.get() == 1);
-
-    assertThat(engine.cancel(id)).isTrue();
-    awaitSignalHandled(id);
-    gated.triggerGate.complete(null);
-    Deployment d = future.orTimeout(30, TimeUnit.SECONDS).join();
+    Deployment d = cancelWhileTriggerHeld(gated, "cancel-trigger-2");
 
     assertThat(d.status()).isEqualTo(DeploymentStatus.CANCELLED);
     assertThat(d.platformDeploymentId()).isNull();
     assertThat(d.error()).isNull();
     assertThat(platform.calls(Operation.CANCEL_DEPLOYMENT)).isZero();
+  }
+
+  /**
+   * Deploys through {@code gated} (its trigger held), cancels once the trigger is in flight, and
+   * lets the trigger answer only after the workflow has handled the cancel; returns the end.
+   */
+  private Deployment cancelWhileTriggerHeld(GatedPlatform gated, String key) throws Exception {
+    TemporalDeploymentOrchestrator engine = TemporalDeploymentOrchestrator.create(
+        orchestrator(gated), env.getWorkflowClient(), QUEUE);
+    startWorker(engine);
+
+    String id = TemporalDeploymentOrchestrator.idFor(key);
+    CompletableFuture<Deployment> future =
+        engine.deployAsync(config("racing-app", key), "user-1");
+    await().atMost(Duration.ofSeconds(20)).until(() -> gated.triggers.get() == 1);
+
+    assertThat(engine.cancel(id)).isTrue();
+    awaitSignalHandled(id);
+    gated.triggerGate.complete(null);
+    return future.orTimeout(30, TimeUnit.SECONDS).join();
   }
 
   private void startWorker(TemporalDeploymentOrchestrator engine) {
